@@ -1,1 +1,3 @@
-//! intercom-sandbox
+//! intercom-sandbox: a local, stateful emulator of Intercom's REST API.
+
+pub mod search;
