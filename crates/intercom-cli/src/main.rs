@@ -1,1 +1,336 @@
-fn main() {}
+//! `intercom`: call any Intercom tool or endpoint, list the tool registry, run the sandbox.
+//!
+//! Thin glue: argument parsing, output and exit codes live here; everything else is in
+//! `intercom-tools`, `intercom-client` and `intercom-sandbox`.
+
+mod api;
+mod exit;
+mod output;
+mod tools;
+
+use std::io::Read as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+use intercom_client::{Client, Config, Region};
+use intercom_sandbox::{DEFAULT_TOKEN, RunningSandbox, Sandbox, SandboxConfig};
+use intercom_tools::Registry;
+use serde_json::Value;
+
+use crate::exit::UsageError;
+use crate::output::OutputMode;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success
+  1  API error (an HTTP 4xx/5xx other than an auth error)
+  2  usage or validation error (bad flags, unknown tool, invalid arguments)
+  3  authentication or permission error (HTTP 401/403)
+  4  network error, timeout, or rate limit still exceeded after retries
+
+Examples:
+  intercom --sandbox call intercom_list_admins
+  intercom call INTERCOM_CLOSE_CONVERSATION '{\"id\": \"123\", \"admin_id\": \"7\"}' --dry-run
+  intercom api GET /contacts -f per_page=50 --paginate
+  intercom sandbox --listen 127.0.0.1:8080 --token dev";
+
+/// Call Intercom's REST API as tools or raw endpoints, or run a local sandbox of it.
+#[derive(Debug, Parser)]
+#[command(name = "intercom", version, about, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Args)]
+struct Global {
+    /// Access token (never printed). Also read from INTERCOM_ACCESS_TOKEN.
+    #[arg(long, global = true, env = "INTERCOM_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Intercom region.
+    #[arg(long, global = true, env = "INTERCOM_REGION", value_parser = ["us", "eu", "au"])]
+    region: Option<String>,
+    /// API base URL, e.g. a sandbox's http://127.0.0.1:8080 (wins over --region). With no
+    /// token, the sandbox's default token is sent.
+    #[arg(long, global = true, env = "INTERCOM_BASE_URL")]
+    base_url: Option<String>,
+    /// Intercom-Version header to send (default 2.14).
+    #[arg(long, global = true, env = "INTERCOM_VERSION")]
+    intercom_version: Option<String>,
+    /// Run against an in-process sandbox with demo data on 127.0.0.1 (no token needed).
+    #[arg(long, global = true)]
+    sandbox: bool,
+    /// Demo data seed of the --sandbox workspace.
+    #[arg(long, global = true, value_name = "N")]
+    sandbox_seed: Option<u64>,
+    /// Number of demo contacts of the --sandbox workspace.
+    #[arg(long, global = true, value_name = "N")]
+    sandbox_contacts: Option<usize>,
+    /// Number of demo conversations of the --sandbox workspace.
+    #[arg(long, global = true, value_name = "N")]
+    sandbox_conversations: Option<usize>,
+    /// Pretty-print JSON (the default when stdout is a terminal).
+    #[arg(long, global = true, conflicts_with = "compact")]
+    pretty: bool,
+    /// Print JSON on one line (the default when stdout is piped).
+    #[arg(long, global = true)]
+    compact: bool,
+    /// Print errors as one JSON object on stderr.
+    #[arg(long, global = true)]
+    json_errors: bool,
+    /// Log to stderr (-v debug, -vv trace); RUST_LOG also works.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the tools (name, toolset, marks, description), or show one.
+    Tools(tools::ToolsArgs),
+    /// Call a tool by name or alias with JSON arguments and print the result.
+    Call(CallArgs),
+    /// Send a request to any endpoint, like `gh api`.
+    Api(api::ApiArgs),
+    /// Run the sandbox in the foreground until Ctrl-C.
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Args)]
+struct CallArgs {
+    /// Tool name (`intercom_list_admins`) or alias (`INTERCOM_LIST_ALL_ADMINS`).
+    name: String,
+    /// Arguments: a JSON object, `@file` to read one from a file, or `-` for stdin.
+    input: Option<String>,
+    /// Print the request(s) the call would send, and send nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+struct SandboxArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Bearer token clients must send.
+    #[arg(long, default_value = DEFAULT_TOKEN)]
+    token: String,
+    /// SQLite file that keeps state across restarts (default: in memory).
+    #[arg(long)]
+    db: Option<PathBuf>,
+    /// Demo data seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Number of demo contacts.
+    #[arg(long)]
+    contacts: Option<usize>,
+    /// Number of demo conversations.
+    #[arg(long)]
+    conversations: Option<usize>,
+    /// Requests allowed per 10-second window.
+    #[arg(long)]
+    rate_limit: Option<u32>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.global.verbose);
+    let json_errors = cli.global.json_errors;
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            return exit::report(
+                &anyhow::Error::new(err).context("cannot start the async runtime"),
+                json_errors,
+            );
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => exit::report(&err, json_errors),
+    }
+}
+
+fn init_logging(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match verbose {
+        0 => match std::env::var("RUST_LOG") {
+            Ok(v) if !v.is_empty() => EnvFilter::new(v),
+            _ => return,
+        },
+        1 => EnvFilter::new(
+            "intercom=debug,intercom_client=debug,intercom_tools=debug,intercom_sandbox=info",
+        ),
+        _ => EnvFilter::new("trace"),
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let registry = Registry::builtin();
+    let mode = OutputMode::from_flags(cli.global.pretty, cli.global.compact);
+    match cli.command {
+        Command::Tools(args) => tools::run(&registry, &args, mode),
+        Command::Call(args) => {
+            let input = read_input(args.input.as_deref())?;
+            let call = registry.prepare(&args.name, input)?;
+            if args.dry_run {
+                let requests = call.requests()?;
+                return output::print_json(&serde_json::to_value(requests)?, mode);
+            }
+            let conn = connect(&cli.global).await?;
+            let result = call.run(&conn.client).await;
+            conn.close().await;
+            output::print_json(&result?, mode)
+        }
+        Command::Api(args) => {
+            let request = api::build_request(&args)?;
+            if args.dry_run {
+                return output::print_json(&serde_json::to_value(vec![&request])?, mode);
+            }
+            let conn = connect(&cli.global).await?;
+            let result = api::send(&conn.client, request, args.paginate).await;
+            conn.close().await;
+            output::print_json(&result?, mode)
+        }
+        Command::Sandbox(args) => run_sandbox(args).await,
+    }
+}
+
+/// A client, and the in-process sandbox it talks to when `--sandbox` was given.
+struct Connection {
+    client: Client,
+    sandbox: Option<RunningSandbox>,
+}
+
+impl Connection {
+    async fn close(self) {
+        if let Some(sandbox) = self.sandbox {
+            sandbox.shutdown().await;
+        }
+    }
+}
+
+async fn connect(global: &Global) -> anyhow::Result<Connection> {
+    let (mut config, sandbox) = if global.sandbox {
+        let mut sandbox_config = SandboxConfig::default();
+        if let Some(seed) = global.sandbox_seed {
+            sandbox_config = sandbox_config.seed(seed);
+        }
+        if let Some(n) = global.sandbox_contacts {
+            sandbox_config = sandbox_config.contacts(n);
+        }
+        if let Some(n) = global.sandbox_conversations {
+            sandbox_config = sandbox_config.conversations(n);
+        }
+        let running = Sandbox::open(sandbox_config)
+            .context("cannot open the sandbox")?
+            .bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .context("cannot start the sandbox")?;
+        tracing::debug!(url = %running.base_url(), "in-process sandbox started");
+        let config = Config::new(DEFAULT_TOKEN).base_url(&running.base_url())?;
+        (config, Some(running))
+    } else {
+        let token = global.token.clone().filter(|t| !t.is_empty()).or_else(|| {
+            std::env::var("INTERCOM_ACCESS_TOKEN")
+                .ok()
+                .filter(|t| !t.is_empty())
+        });
+        let mut config = match (token, &global.base_url) {
+            (Some(token), _) => Config::new(token),
+            (None, Some(_)) => Config::new(DEFAULT_TOKEN),
+            (None, None) => {
+                return Err(UsageError(
+                    "no access token: set INTERCOM_TOKEN (or pass --token), or add --sandbox to try the demo workspace"
+                        .to_owned(),
+                )
+                .into());
+            }
+        };
+        if let Some(region) = &global.region {
+            config = config.region(region.parse::<Region>()?);
+        }
+        if let Some(url) = &global.base_url {
+            config = config.base_url(url)?;
+        }
+        (config, None)
+    };
+    if let Some(version) = &global.intercom_version {
+        config = config.version(version.clone());
+    }
+    let client = Client::new(config)?;
+    Ok(Connection { client, sandbox })
+}
+
+/// Tool arguments from the command line: JSON text, `@file`, `-` (stdin), or nothing.
+fn read_input(input: Option<&str>) -> anyhow::Result<Value> {
+    let text = match input {
+        None => return Ok(Value::Null),
+        Some("-") => {
+            let mut buf = String::new();
+            std::io::stdin()
+                .read_to_string(&mut buf)
+                .context("cannot read the arguments from stdin")?;
+            buf
+        }
+        Some(arg) if arg.starts_with('@') => std::fs::read_to_string(&arg[1..])
+            .with_context(|| format!("cannot read the arguments file `{}`", &arg[1..]))?,
+        Some(arg) => arg.to_owned(),
+    };
+    if text.trim().is_empty() {
+        return Ok(Value::Null);
+    }
+    serde_json::from_str(&text).map_err(|err| {
+        UsageError(format!("the arguments are not valid JSON ({err}); pass an object such as '{{\"contact_id\": \"123\"}}'"))
+            .into()
+    })
+}
+
+async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut config = SandboxConfig::default().token(args.token.clone());
+    if let Some(db) = args.db {
+        config = config.db_path(db);
+    }
+    if let Some(seed) = args.seed {
+        config = config.seed(seed);
+    }
+    if let Some(n) = args.contacts {
+        config = config.contacts(n);
+    }
+    if let Some(n) = args.conversations {
+        config = config.conversations(n);
+    }
+    if let Some(n) = args.rate_limit {
+        config = config.rate_limit_per_window(n);
+    }
+    let running = Sandbox::open(config)
+        .context("cannot open the sandbox")?
+        .bind(args.listen)
+        .await?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(
+        stdout,
+        "intercom sandbox listening on {} (token: {})",
+        running.base_url(),
+        args.token
+    )?;
+    stdout.flush()?;
+    drop(stdout);
+    tokio::signal::ctrl_c()
+        .await
+        .context("cannot wait for Ctrl-C")?;
+    running.shutdown().await;
+    Ok(())
+}

@@ -44,6 +44,14 @@ pub enum ConfigError {
     BaseUrl { url: String, reason: String },
     #[error("no access token: set INTERCOM_TOKEN (or INTERCOM_ACCESS_TOKEN), or pass --token")]
     MissingToken,
+    /// The token cannot be sent in an HTTP header. The token itself is never shown.
+    #[error("invalid access token: {0}")]
+    Token(&'static str),
+    #[error("invalid API version `{version}`: {reason}")]
+    Version {
+        version: String,
+        reason: &'static str,
+    },
 }
 
 /// Everything a [`crate::Client`] needs. `Debug` never shows the token.
@@ -54,9 +62,14 @@ pub struct Config {
     /// Scheme, host and optional path prefix, without a trailing slash.
     pub base_url: String,
     pub version: String,
+    /// Time allowed for one attempt (connect, send and read the whole response).
     pub timeout: Duration,
+    /// Attempts per request, the first one included (1 disables retries).
     pub max_attempts: u32,
     pub user_agent: String,
+    /// Wait before sending when the last rate-limit headers say the window is nearly spent, so
+    /// concurrent callers share the budget instead of meeting 429s. On by default.
+    pub pacing: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -68,8 +81,18 @@ impl std::fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("max_attempts", &self.max_attempts)
             .field("user_agent", &self.user_agent)
+            .field("pacing", &self.pacing)
             .finish()
     }
+}
+
+/// Environment variables read by [`Config::from_env`].
+pub mod env {
+    pub const TOKEN: &str = "INTERCOM_TOKEN";
+    pub const ACCESS_TOKEN: &str = "INTERCOM_ACCESS_TOKEN";
+    pub const REGION: &str = "INTERCOM_REGION";
+    pub const BASE_URL: &str = "INTERCOM_BASE_URL";
+    pub const VERSION: &str = "INTERCOM_VERSION";
 }
 
 impl Config {
@@ -82,6 +105,7 @@ impl Config {
             timeout: Duration::from_secs(30),
             max_attempts: 5,
             user_agent: format!("intercom-agent-tools/{}", env!("CARGO_PKG_VERSION")),
+            pacing: true,
         }
     }
 
@@ -92,22 +116,135 @@ impl Config {
     }
 
     /// [`Config::from_env`] with an injectable lookup, for tests.
+    ///
+    /// Command-line flags layer on top by answering from the flag first:
+    /// `Config::from_lookup(|k| flag_value(k).or_else(|| std::env::var(k).ok()))`.
+    /// Empty values count as unset.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let _ = lookup;
-        todo!("client work fills this in")
+        let get = |key: &str| {
+            lookup(key)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let token = get(env::TOKEN)
+            .or_else(|| get(env::ACCESS_TOKEN))
+            .ok_or(ConfigError::MissingToken)?;
+        let mut config = Config::new(token);
+        config.check_token()?;
+        if let Some(region) = get(env::REGION) {
+            config = config.region(region.parse()?);
+        }
+        if let Some(url) = get(env::BASE_URL) {
+            config = config.base_url(&url)?;
+        }
+        if let Some(version) = get(env::VERSION) {
+            config = config.version(version);
+            check_version(&config.version)?;
+        }
+        Ok(config)
     }
 
     pub fn region(mut self, region: Region) -> Config {
         self.base_url = region.base_url().to_owned();
         self
     }
-    /// Validates and sets the base URL (http or https, no query or fragment).
+    /// Validates and sets the base URL: `http` or `https`, a host, no credentials, query or
+    /// fragment. A path prefix is kept (`https://proxy.example/intercom`); a trailing slash is
+    /// dropped.
     pub fn base_url(mut self, url: &str) -> Result<Config, ConfigError> {
-        self.base_url = url.trim_end_matches('/').to_owned();
+        self.base_url = normalize_base_url(url)?;
         Ok(self)
     }
     pub fn version(mut self, version: impl Into<String>) -> Config {
         self.version = version.into();
         self
     }
+    /// Time allowed for each attempt.
+    pub fn timeout(mut self, timeout: Duration) -> Config {
+        self.timeout = timeout;
+        self
+    }
+    /// Attempts per request, the first included; `1` disables retries (0 is treated as 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Config {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+    /// Turns rate-limit pacing on or off.
+    pub fn pacing(mut self, on: bool) -> Config {
+        self.pacing = on;
+        self
+    }
+
+    /// Checks the fields a caller may have set directly: token, base URL and version.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.check_token()?;
+        normalize_base_url(&self.base_url)?;
+        check_version(&self.version)
+    }
+
+    fn check_token(&self) -> Result<(), ConfigError> {
+        if self.token.trim().is_empty() {
+            return Err(ConfigError::MissingToken);
+        }
+        if !self.token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ConfigError::Token(
+                "it contains spaces, control or non-ASCII characters, which an HTTP header cannot carry",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// An `Intercom-Version` value must be a short header-safe word (`2.14`, `Preview`).
+pub(crate) fn check_version(version: &str) -> Result<(), ConfigError> {
+    let err = |reason| ConfigError::Version {
+        version: version.to_owned(),
+        reason,
+    };
+    if version.is_empty() {
+        return Err(err(
+            "it is empty; expected a version such as 2.14 or Preview",
+        ));
+    }
+    if version.len() > 32
+        || !version
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_')
+    {
+        return Err(err(
+            "expected a version such as 2.14 or Preview (letters, digits, `.`, `-`, `_`)",
+        ));
+    }
+    Ok(())
+}
+
+fn normalize_base_url(raw: &str) -> Result<String, ConfigError> {
+    let err = |reason: &str| ConfigError::BaseUrl {
+        url: raw.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let trimmed = raw.trim();
+    let url = url::Url::parse(trimmed).map_err(|e| err(&format!("not an absolute URL ({e})")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(err("the scheme must be http or https"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(err("a host is required"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(err(
+            "credentials in the URL are not allowed; pass the token separately",
+        ));
+    }
+    if url.query().is_some() {
+        return Err(err("a query string is not allowed"));
+    }
+    if url.fragment().is_some() {
+        return Err(err("a fragment is not allowed"));
+    }
+    let mut s = url.as_str().to_owned();
+    while s.ends_with('/') {
+        s.pop();
+    }
+    Ok(s)
 }

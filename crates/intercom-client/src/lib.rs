@@ -5,20 +5,36 @@
 //! gives back JSON or a typed [`Error`]. [`Client::paginate`] walks every pagination style Intercom
 //! uses as one stream of items.
 //!
+//! - [`Config`]: token, region or base URL, `Intercom-Version`, timeout, attempts, pacing; from
+//!   flags or the environment ([`Config::from_lookup`]). The token never shows in `Debug`, logs
+//!   or errors.
+//! - [`RetryPolicy::decide`]: the whole retry policy as one pure function of an [`Outcome`], the
+//!   attempt number and the request's [`WriteSafety`]; table-tested.
+//! - Pacing: clones of a [`Client`] share the budget of the latest `X-RateLimit-*` headers
+//!   ([`Client::rate_limit`]) and wait before sending when it is nearly spent.
+//! - [`Clock`]: every wait goes through the client's clock; [`TestClock`] makes retry and pacing
+//!   tests instant and lets them assert the waits ([`Client::with_clock`]).
+//! - [`Pages`]: one stream of items for cursor (query or body), page-number and scroll
+//!   pagination, with loop detection, [`Pages::limit`] and whole pages ([`Pages::pages`]).
+//!
 //! CONTRACT NOTE (for the crates above): the public items declared in this file are the API that
 //! `intercom-tools` and `intercom-cli` code against. Their names and signatures stay as written;
 //! the bodies are filled in by the client work.
 
+mod clock;
 mod config;
 mod error;
+mod pacing;
 mod pagination;
 mod request;
 mod retry;
 mod transport;
 
-pub use config::{Config, ConfigError, Region, DEFAULT_VERSION};
-pub use error::{ApiError, Error, ErrorItem};
+pub use clock::{Clock, Sleep, SystemClock, TestClock};
+pub use config::{Config, ConfigError, DEFAULT_VERSION, Region, env};
+pub use error::{ApiError, ConnectionFailure, Error, ErrorItem};
+pub use pacing::{MAX_PACING_WAIT, RateLimit};
 pub use pagination::{PageStyle, Pages};
 pub use request::{Method, Request, WriteSafety};
-pub use retry::{Decision, RetryPolicy};
+pub use retry::{Decision, Outcome, RetryAfter, RetryPolicy};
 pub use transport::{Client, Response};

@@ -45,9 +45,10 @@ impl std::str::FromStr for Method {
 /// Whether a request may be sent again after it may have reached the server.
 ///
 /// The retry policy consults this: a request that is not [`WriteSafety::Idempotent`] is re-sent
-/// only when the failure proves the server never processed it (connection refused, a 429, or a
-/// 503 that says so). A later idempotency ledger can upgrade a write to `Idempotent` once it can
-/// check, before re-sending, whether the first attempt took effect.
+/// only when the failure proves the server never processed it: the connection could not be made,
+/// or a 429. Not after a 502/503/504, a timeout or a connection dropped after sending. A later
+/// idempotency ledger can upgrade a write to `Idempotent` once it can check, before re-sending,
+/// whether the first attempt took effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum WriteSafety {
@@ -84,7 +85,14 @@ impl Request {
             Method::Get | Method::Put | Method::Delete => WriteSafety::Idempotent,
             Method::Post | Method::Patch => WriteSafety::NotIdempotent,
         };
-        Request { method, path: path.into(), query: Vec::new(), body: None, version: None, safety }
+        Request {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            version: None,
+            safety,
+        }
     }
     pub fn get(path: impl Into<String>) -> Request {
         Request::new(Method::Get, path)

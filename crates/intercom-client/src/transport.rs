@@ -1,8 +1,21 @@
 //! The client: sends a [`Request`] and returns JSON or a typed error.
 
+use std::sync::{Arc, Once};
+use std::time::Instant;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue};
 use serde_json::Value;
 
-use crate::{Config, Error, PageStyle, Pages, Request};
+use crate::clock::{Clock, SystemClock};
+use crate::config::check_version;
+use crate::error::ConnectionFailure;
+use crate::pacing::{Pacer, RateLimit};
+use crate::{ApiError, Config, Error, ErrorItem, Method, Outcome, PageStyle, Pages, Request};
+use crate::{Decision, RetryPolicy};
+
+/// Longest raw (non-JSON) error body kept in [`ApiError::raw_body`].
+const RAW_BODY_LIMIT: usize = 4096;
 
 /// A 2xx response.
 #[derive(Debug, Clone)]
@@ -12,34 +25,470 @@ pub struct Response {
     pub request_id: Option<String>,
     /// `null` for an empty body (204).
     pub body: Value,
+    /// Every response header (`Location`, `Link`, the rate-limit headers, ...).
+    pub headers: HeaderMap,
 }
 
 /// Cheap to clone; clones share the connection pool and the rate-limit budget.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Client {
-    _private: (),
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    config: Config,
+    /// `config.base_url` parsed, and its path without a trailing slash.
+    base: url::Url,
+    base_path: String,
+    auth: HeaderValue,
+    policy: RetryPolicy,
+    clock: Arc<dyn Clock>,
+    pacer: Arc<Pacer>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.inner.config)
+            .field("policy", &self.inner.policy)
+            .field("clock", &self.inner.clock)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What one attempt produced before any decision.
+enum Attempt {
+    Answered {
+        status: u16,
+        headers: HeaderMap,
+        body: Bytes,
+    },
+    Failed {
+        outcome: Outcome,
+        error: reqwest::Error,
+    },
+}
+
+fn install_crypto_provider() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Err means another provider is already installed for the process; that one serves.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
 }
 
 impl Client {
     pub fn new(config: Config) -> Result<Client, Error> {
-        let _ = config;
-        todo!("client work")
+        Client::with_clock(config, Arc::new(SystemClock))
     }
+
+    /// A client that takes time (now, sleep, jitter) from `clock`: pass a
+    /// [`crate::TestClock`] to test retries and pacing without waiting.
+    pub fn with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Client, Error> {
+        config.validate()?;
+        install_crypto_provider();
+        let base = url::Url::parse(&config.base_url).map_err(|e| {
+            Error::Config(crate::ConfigError::BaseUrl {
+                url: config.base_url.clone(),
+                reason: e.to_string(),
+            })
+        })?;
+        let base_path = base.path().trim_end_matches('/').to_owned();
+        let mut auth =
+            HeaderValue::from_str(&format!("Bearer {}", config.token)).map_err(|_| {
+                Error::Config(crate::ConfigError::Token(
+                    "it cannot be sent in an HTTP header",
+                ))
+            })?;
+        auth.set_sensitive(true);
+        let user_agent = HeaderValue::from_str(&config.user_agent).map_err(|_| {
+            Error::InvalidRequest(format!(
+                "user agent `{}` contains characters an HTTP header cannot carry",
+                config.user_agent
+            ))
+        })?;
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .user_agent(user_agent)
+            .build()
+            .map_err(|e| Error::Transport {
+                url: config.base_url.clone(),
+                source: Box::new(e.without_url()),
+            })?;
+        let policy = RetryPolicy::new(config.max_attempts);
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                config,
+                base,
+                base_path,
+                auth,
+                policy,
+                clock,
+                pacer: Arc::default(),
+            }),
+        })
+    }
+
     pub fn config(&self) -> &Config {
-        todo!("client work")
+        &self.inner.config
     }
+
+    /// The retry policy in force (from [`Config::max_attempts`]).
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.policy
+    }
+
+    /// The rate-limit headers of the latest response that had them, from any clone.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.inner.pacer.last_seen()
+    }
+
+    /// The full URL `request` would be sent to (for `--dry-run` output), or why it cannot be.
+    pub fn url(&self, request: &Request) -> Result<String, Error> {
+        Ok(self.build_url(request)?.to_string())
+    }
+
     /// Sends with pacing and retries.
     pub async fn send(&self, request: &Request) -> Result<Response, Error> {
-        let _ = request;
-        todo!("client work")
+        let inner = &*self.inner;
+        let url = self.build_url(request)?;
+        let version = request.version.as_deref().unwrap_or(&inner.config.version);
+        check_version(version)
+            .map_err(|e| Error::InvalidRequest(format!("field `version`: {e}")))?;
+        let version = HeaderValue::from_str(version).map_err(|_| {
+            Error::InvalidRequest(format!(
+                "field `version`: `{version}` is not a valid header value"
+            ))
+        })?;
+        let body = match &request.body {
+            Some(value) => Some(Bytes::from(serde_json::to_vec(value).map_err(|e| {
+                Error::InvalidRequest(format!("field `body` cannot be serialized as JSON: {e}"))
+            })?)),
+            None => None,
+        };
+        let shown_url = display_url(&url);
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let permit = inner
+                .pacer
+                .acquire(&*inner.clock, inner.config.pacing)
+                .await;
+            let started = Instant::now();
+            let result = self
+                .attempt(request.method, &url, &version, body.clone())
+                .await;
+            let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let outcome = match &result {
+                Attempt::Answered {
+                    status, headers, ..
+                } => {
+                    tracing::debug!(
+                        method = request.method.as_str(),
+                        path = %request.path,
+                        status,
+                        attempt,
+                        duration_ms = elapsed_ms,
+                        "intercom response"
+                    );
+                    permit.finish(headers, inner.clock.unix());
+                    Outcome::from_response(*status, headers)
+                }
+                Attempt::Failed { outcome, .. } => {
+                    tracing::debug!(
+                        method = request.method.as_str(),
+                        path = %request.path,
+                        attempt,
+                        duration_ms = elapsed_ms,
+                        failure = ?outcome,
+                        "intercom request failed"
+                    );
+                    drop(permit);
+                    outcome.clone()
+                }
+            };
+            if let Attempt::Answered {
+                status: 200..=299, ..
+            } = &result
+            {
+                return answered_ok(result, &shown_url);
+            }
+            let now = inner.clock.unix().as_secs();
+            match inner
+                .policy
+                .decide(&outcome, attempt, request.safety, now, inner.clock.jitter())
+            {
+                Decision::RetryAfter(wait) => {
+                    tracing::debug!(
+                        method = request.method.as_str(),
+                        path = %request.path,
+                        attempt,
+                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                        "retrying"
+                    );
+                    inner.clock.sleep(wait).await;
+                }
+                Decision::Return => {
+                    return Err(self.failure(result, &outcome, attempt, now, shown_url));
+                }
+            }
+        }
     }
+
     /// [`Client::send`] and return the body.
     pub async fn json(&self, request: &Request) -> Result<Value, Error> {
         Ok(self.send(request).await?.body)
     }
+
     /// Every item of a list or search, across pages.
     pub fn paginate(&self, request: Request, style: PageStyle) -> Pages {
-        let _ = (request, style);
-        todo!("client work")
+        Pages::new(self.clone(), request, style)
     }
+
+    async fn attempt(
+        &self,
+        method: Method,
+        url: &url::Url,
+        version: &HeaderValue,
+        body: Option<Bytes>,
+    ) -> Attempt {
+        let method = match method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Delete => reqwest::Method::DELETE,
+        };
+        let mut builder = self
+            .inner
+            .http
+            .request(method, url.clone())
+            .header(http::header::AUTHORIZATION, self.inner.auth.clone())
+            .header(http::header::ACCEPT, "application/json")
+            .header("Intercom-Version", version.clone());
+        if let Some(body) = body {
+            builder = builder
+                .header(http::header::CONTENT_TYPE, "application/json")
+                .body(body);
+        }
+        let response = match builder.send().await {
+            Ok(response) => response,
+            Err(error) => {
+                return Attempt::Failed {
+                    outcome: classify(&error),
+                    error,
+                };
+            }
+        };
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        match response.bytes().await {
+            Ok(body) => Attempt::Answered {
+                status,
+                headers,
+                body,
+            },
+            // The status line came back, so the request was sent; the body was cut off.
+            Err(error) => Attempt::Failed {
+                outcome: Outcome::MaybeSent {
+                    timed_out: error.is_timeout(),
+                },
+                error,
+            },
+        }
+    }
+
+    fn failure(
+        &self,
+        result: Attempt,
+        outcome: &Outcome,
+        attempt: u32,
+        now: u64,
+        url: String,
+    ) -> Error {
+        match result {
+            Attempt::Answered {
+                status,
+                headers,
+                body,
+            } => {
+                let error = api_error(status, &headers, &body);
+                match status {
+                    401 => Error::Unauthorized(error),
+                    429 => Error::RateLimited {
+                        error,
+                        attempts: attempt,
+                        retry_after: outcome.server_wait(now),
+                    },
+                    _ => Error::Api(error),
+                }
+            }
+            Attempt::Failed { outcome, error } => {
+                let error = error.without_url();
+                match outcome {
+                    Outcome::MaybeSent { timed_out: true } => Error::Timeout {
+                        url,
+                        timeout: self.inner.config.timeout,
+                    },
+                    Outcome::NotSent => Error::Transport {
+                        url,
+                        source: Box::new(ConnectionFailure::NotSent(Box::new(error))),
+                    },
+                    _ => Error::Transport {
+                        url,
+                        source: Box::new(ConnectionFailure::MaybeSent(Box::new(error))),
+                    },
+                }
+            }
+        }
+    }
+
+    /// Base URL + path (checked) + query pairs (encoded).
+    fn build_url(&self, request: &Request) -> Result<url::Url, Error> {
+        let path = request.path.as_str();
+        let bad = |why: &str| Error::InvalidRequest(format!("field `path`: `{path}` {why}"));
+        if !path.starts_with('/') {
+            return Err(bad("must start with `/`"));
+        }
+        if path.contains('?') || path.contains('#') {
+            return Err(bad(
+                "must not contain `?` or `#`; pass query parameters as query pairs",
+            ));
+        }
+        if path.contains("..") {
+            return Err(bad("must not contain `..`"));
+        }
+        if path.bytes().any(|b| !b.is_ascii_graphic()) {
+            return Err(bad(
+                "must be percent-encoded: spaces, control and non-ASCII characters are not allowed",
+            ));
+        }
+        let expected = format!("{}{}", self.inner.base_path, path);
+        let mut url = self.inner.base.clone();
+        url.set_path(&expected);
+        if url.path() != expected {
+            return Err(bad(
+                "changes when read as a URL path; percent-encode each segment (no backslashes, quotes, braces or encoded dot segments)",
+            ));
+        }
+        for (key, _) in &request.query {
+            if key.is_empty() {
+                return Err(Error::InvalidRequest(
+                    "field `query`: a parameter name is empty".to_owned(),
+                ));
+            }
+        }
+        if !request.query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        Ok(url)
+    }
+}
+
+/// Whether a failed send could have reached the server.
+fn classify(error: &reqwest::Error) -> Outcome {
+    if error.is_connect() {
+        Outcome::NotSent
+    } else {
+        Outcome::MaybeSent {
+            timed_out: error.is_timeout(),
+        }
+    }
+}
+
+/// The URL without its query string (which can carry personal data), for errors.
+fn display_url(url: &url::Url) -> String {
+    let mut shown = url.clone();
+    shown.set_query(None);
+    shown.to_string()
+}
+
+fn request_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn answered_ok(result: Attempt, url: &str) -> Result<Response, Error> {
+    let Attempt::Answered {
+        status,
+        headers,
+        body,
+    } = result
+    else {
+        unreachable!("only called with an answer");
+    };
+    let value = if body.iter().all(u8::is_ascii_whitespace) {
+        Value::Null
+    } else {
+        serde_json::from_slice(&body).map_err(|source| Error::Decode {
+            url: url.to_owned(),
+            source,
+        })?
+    };
+    Ok(Response {
+        status,
+        request_id: request_id(&headers),
+        body: value,
+        headers,
+    })
+}
+
+/// Reads Intercom's `error.list` when the body is one; keeps a truncated raw body otherwise.
+fn api_error(status: u16, headers: &HeaderMap, body: &[u8]) -> ApiError {
+    let mut error = ApiError {
+        status,
+        request_id: request_id(headers),
+        errors: Vec::new(),
+        raw_body: None,
+    };
+    let parsed: Option<Value> = serde_json::from_slice(body).ok();
+    let items = parsed
+        .as_ref()
+        .and_then(|v| v.get("errors"))
+        .and_then(Value::as_array);
+    match items {
+        Some(items) => {
+            error.errors = items.iter().map(error_item).collect();
+            if let Some(id) = parsed
+                .as_ref()
+                .and_then(|v| v.get("request_id"))
+                .and_then(Value::as_str)
+            {
+                error.request_id = Some(id.to_owned());
+            }
+        }
+        None if body.iter().all(u8::is_ascii_whitespace) => {}
+        None => error.raw_body = Some(truncate(body)),
+    }
+    error
+}
+
+fn error_item(item: &Value) -> ErrorItem {
+    let text = |key: &str| match item.get(key) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    };
+    ErrorItem {
+        code: text("code").unwrap_or_else(|| "unknown".to_owned()),
+        message: text("message"),
+        field: text("field"),
+    }
+}
+
+fn truncate(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    if text.len() <= RAW_BODY_LIMIT {
+        return text.into_owned();
+    }
+    let mut end = RAW_BODY_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes in all)", &text[..end], body.len())
 }

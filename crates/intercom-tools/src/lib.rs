@@ -1,1 +1,37 @@
-//! intercom-tools
+//! The tool registry: every Intercom operation as a named tool with a JSON Schema, annotations
+//! and its binding to the API.
+//!
+//! ```no_run
+//! # async fn demo(client: intercom_client::Client) -> Result<(), intercom_tools::ToolError> {
+//! use intercom_tools::Registry;
+//! let registry = Registry::builtin();
+//! // Validation and request building need no socket:
+//! let requests = registry.plan("INTERCOM_CLOSE_CONVERSATION", serde_json::json!({"id": "123", "admin_id": "7"}))?;
+//! assert_eq!(requests[0].path, "/conversations/123/parts");
+//! // Calling sends them:
+//! let admins = registry.call(&client, "intercom_list_admins", serde_json::json!({})).await?;
+//! # let _ = admins; Ok(()) }
+//! ```
+//!
+//! A tool is a `static` [`Tool`]: a table of [`Param`]s (name, JSON type, location, required,
+//! description, allowed values) that generates both its input schema and its request, plus a
+//! [`Handler`] hook for tools that choose among operations, reshape the body or make several calls.
+//! Input is validated before any request, with an error that names the field and what is allowed.
+
+mod aliases;
+pub mod build;
+mod catalog;
+pub mod docs;
+mod error;
+mod registry;
+pub mod schema;
+pub mod spec;
+pub mod validate;
+
+pub use aliases::Alias;
+pub use catalog::conversations::html_body;
+pub use error::ToolError;
+pub use registry::{Call, IGNORED_PARAMS, Lookup, Registry};
+pub use spec::{
+    Annotations, Args, Handler, JsonType, Location, Operation, Param, Rule, Tool, Toolset,
+};

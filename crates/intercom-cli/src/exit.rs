@@ -1,0 +1,131 @@
+//! Exit codes and error reports.
+
+use std::process::ExitCode;
+
+use intercom_client::Error as ClientError;
+use intercom_tools::ToolError;
+use serde_json::{Value, json};
+
+/// A mistake in how the command was used (exit code 2).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+pub const API: u8 = 1;
+pub const USAGE: u8 = 2;
+pub const AUTH: u8 = 3;
+pub const NETWORK: u8 = 4;
+
+/// The exit code for an error, from the most specific cause in its chain.
+pub fn code(err: &anyhow::Error) -> u8 {
+    for cause in err.chain() {
+        if let Some(tool) = cause.downcast_ref::<ToolError>() {
+            match tool {
+                ToolError::Api { source, .. } => return client_code(source),
+                e if e.is_usage() => return USAGE,
+                _ => return API,
+            }
+        }
+        if let Some(client) = cause.downcast_ref::<ClientError>() {
+            return client_code(client);
+        }
+        if cause.downcast_ref::<UsageError>().is_some()
+            || cause
+                .downcast_ref::<intercom_client::ConfigError>()
+                .is_some()
+        {
+            return USAGE;
+        }
+    }
+    API
+}
+
+fn client_code(err: &ClientError) -> u8 {
+    match err {
+        ClientError::Unauthorized(_) => AUTH,
+        ClientError::RateLimited { .. }
+        | ClientError::Transport { .. }
+        | ClientError::Timeout { .. } => NETWORK,
+        ClientError::InvalidRequest(_) => USAGE,
+        e if matches!(e.status(), Some(401 | 403)) => AUTH,
+        _ => API,
+    }
+}
+
+fn api_details(err: &anyhow::Error) -> Option<&intercom_client::ApiError> {
+    err.chain().find_map(|c| {
+        c.downcast_ref::<ClientError>()
+            .and_then(ClientError::api)
+            .or_else(|| {
+                c.downcast_ref::<ToolError>()
+                    .and_then(ToolError::client_error)
+                    .and_then(ClientError::api)
+            })
+    })
+}
+
+/// Prints the error on stderr (text or JSON) and returns its exit code.
+pub fn report(err: &anyhow::Error, json_errors: bool) -> ExitCode {
+    let code = code(err);
+    let message = err
+        .chain()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ");
+    let api = api_details(err);
+    if json_errors {
+        let mut object = json!({ "error": { "message": message, "exit_code": code } });
+        let inner = &mut object["error"];
+        if let Some(tool) = err.chain().find_map(|c| c.downcast_ref::<ToolError>()) {
+            match tool {
+                ToolError::UnknownTool { suggestions, .. } => {
+                    inner["kind"] = json!("unknown_tool");
+                    inner["suggestions"] = json!(suggestions);
+                }
+                ToolError::Validation { field, .. } => {
+                    inner["kind"] = json!("validation");
+                    inner["field"] = json!(field);
+                }
+                _ => {}
+            }
+        }
+        if let Some(api) = api {
+            inner["status"] = json!(api.status);
+            inner["request_id"] = json!(api.request_id);
+            inner["errors"] = serde_json::to_value(&api.errors).unwrap_or(Value::Null);
+        }
+        eprintln!("{object}");
+    } else {
+        eprintln!("error: {message}");
+        if let Some(api) = api {
+            if let Some(id) = &api.request_id {
+                eprintln!("  request id: {id}");
+            }
+            // The message already carries the codes; show the raw body when there were none.
+            if api.errors.is_empty() {
+                if let Some(raw) = &api.raw_body {
+                    eprintln!("  response: {raw}");
+                }
+            }
+        }
+    }
+    ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_errors_exit_2() {
+        let err = anyhow::Error::new(UsageError("x".into()));
+        assert_eq!(code(&err), USAGE);
+    }
+}

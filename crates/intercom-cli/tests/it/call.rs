@@ -1,0 +1,93 @@
+use serde_json::json;
+
+use crate::{intercom, intercom_with_stdin, json, stdout};
+
+#[test]
+fn call_list_admins_against_the_sandbox() {
+    let out = intercom(&["call", "intercom_list_admins", "--sandbox"]);
+    let body = json(&out);
+    // Piped stdout gets compact JSON: one line.
+    assert_eq!(stdout(&out).trim_end().lines().count(), 1);
+    let names: Vec<&str> = body["admins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    insta::assert_json_snapshot!("sandbox_admin_names", names);
+}
+
+#[test]
+fn pretty_flag_and_alias_with_stdin_arguments() {
+    let out = intercom_with_stdin(
+        &[
+            "call",
+            "INTERCOM_LIST_CONTACTS",
+            "-",
+            "--sandbox",
+            "--pretty",
+            "--sandbox-contacts",
+            "12",
+        ],
+        Some(r#"{"per_page": 5}"#),
+    );
+    assert!(
+        stdout(&out).lines().count() > 10,
+        "pretty output spans lines"
+    );
+    let body = json(&out);
+    assert_eq!(body["data"].as_array().unwrap().len(), 5);
+    assert_eq!(body["total_count"], 12);
+}
+
+#[test]
+fn arguments_from_a_file() {
+    let dir = std::env::temp_dir().join(format!("intercom-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("args.json");
+    std::fs::write(&file, r#"{"type": "conversation", "state": "open"}"#).unwrap();
+    let out = intercom(&[
+        "call",
+        "intercom_get_counts",
+        &format!("@{}", file.display()),
+        "--sandbox",
+    ]);
+    let body = json(&out);
+    assert_eq!(body["counts"][0]["type"], "conversation");
+    assert_eq!(body["counts"][0]["state"], "open");
+    assert!(body["counts"][0]["count"].as_u64().unwrap() > 0);
+    assert_eq!(body["api_calls"], 1);
+}
+
+#[test]
+fn dry_run_prints_the_requests_and_needs_no_token() {
+    let out = intercom(&[
+        "call",
+        "INTERCOM_CLOSE_CONVERSATION",
+        r#"{"id": "123", "admin_id": "7", "body": "Solved, thanks!"}"#,
+        "--dry-run",
+        "--pretty",
+    ]);
+    assert!(out.status.success());
+    insta::assert_snapshot!("dry_run_close", stdout(&out));
+
+    let out = intercom(&["call", "intercom_get_counts", "--dry-run", "--compact"]);
+    let requests = json(&out);
+    let paths: Vec<&str> = requests
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/conversations",
+            "/contacts",
+            "/companies/list",
+            "/tags",
+            "/segments"
+        ]
+    );
+    assert_eq!(requests[0]["query"], json!([["per_page", "1"]]));
+}

@@ -1,0 +1,76 @@
+//! Tests that run the built `intercom` binary.
+
+mod api;
+mod call;
+mod docs;
+mod errors;
+mod sandbox;
+mod tools;
+
+use std::process::{Command, Output};
+
+/// Runs `intercom` with `args`, with no INTERCOM_* variables from the environment.
+pub fn intercom(args: &[&str]) -> Output {
+    intercom_with_stdin(args, None)
+}
+
+pub fn intercom_with_stdin(args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write as _;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_intercom"));
+    cmd.args(args);
+    for var in [
+        "INTERCOM_TOKEN",
+        "INTERCOM_ACCESS_TOKEN",
+        "INTERCOM_REGION",
+        "INTERCOM_BASE_URL",
+        "INTERCOM_VERSION",
+        "RUST_LOG",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("run intercom");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("wait for intercom")
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+pub fn json(out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstderr: {}",
+        out.status.code(),
+        stderr(out)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(out)))
+}
+
+/// insta settings that hide ports, request ids and times.
+pub fn filters() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]");
+    settings.add_filter(
+        r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        "[UUID]",
+    );
+    settings.add_filter(r"\b1[67]\d{8}\b", "[TIME]");
+    settings
+}

@@ -1,0 +1,9 @@
+//! Integration tests of intercom-client, all against servers on 127.0.0.1 with a test clock.
+
+mod config;
+mod mock;
+mod pacing;
+mod pagination;
+mod retries;
+mod retry_policy;
+mod transport;

@@ -1,0 +1,83 @@
+//! Admins, `/me` and teams.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use bytes::Bytes;
+use serde_json::json;
+
+use super::JsonResult;
+use super::model::get_admin;
+use crate::error::ApiError;
+use crate::http::{AppState, Body};
+use crate::store::{Kind, Order};
+
+pub(crate) async fn list(State(state): State<Arc<AppState>>) -> JsonResult {
+    let admins = state.tx(|s| Ok(s.page(Kind::Admin, None, None, Order::Asc, usize::MAX >> 1)?))?;
+    Ok(Json(json!({
+        "type": "admin.list",
+        "admins": super::docs(admins),
+    })))
+}
+
+pub(crate) async fn me(State(state): State<Arc<AppState>>) -> JsonResult {
+    let admin = state.tx(|s| get_admin(s, &state.me_admin_id))?;
+    Ok(Json(json!({
+        "type": "admin",
+        "id": admin["id"],
+        "email": admin["email"],
+        "name": admin["name"],
+        "job_title": admin["job_title"],
+        "away_mode_enabled": admin["away_mode_enabled"],
+        "away_mode_reassign": admin["away_mode_reassign"],
+        "has_inbox_seat": admin["has_inbox_seat"],
+        "team_ids": admin["team_ids"],
+        "email_verified": true,
+        "app": state.app,
+        "avatar": {"type": "avatar", "image_url": admin["avatar"]},
+    })))
+}
+
+pub(crate) async fn retrieve(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> JsonResult {
+    Ok(Json(state.tx(|s| get_admin(s, &id))?))
+}
+
+pub(crate) async fn set_away(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> JsonResult {
+    let body = Body::parse(&body)?;
+    let doc = state.tx(|s| {
+        let mut admin = get_admin(s, &id)?;
+        let enabled = body.bool_req("away_mode_enabled")?;
+        let reassign = body.bool_req("away_mode_reassign")?;
+        let reason = body.id_opt("away_status_reason_id")?;
+        admin["away_mode_enabled"] = json!(enabled);
+        admin["away_mode_reassign"] = json!(reassign);
+        admin["away_status_reason_id"] = json!(if enabled { reason } else { None });
+        s.update_doc(Kind::Admin, &id, &admin)?;
+        Ok(admin)
+    })?;
+    Ok(Json(doc))
+}
+
+pub(crate) async fn list_teams(State(state): State<Arc<AppState>>) -> JsonResult {
+    let teams = state.tx(|s| Ok(s.page(Kind::Team, None, None, Order::Asc, usize::MAX >> 1)?))?;
+    Ok(Json(json!({"type": "team.list", "teams": super::docs(teams)})))
+}
+
+pub(crate) async fn retrieve_team(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> JsonResult {
+    let team = state.tx(|s| {
+        s.get(Kind::Team, &id)?
+            .ok_or_else(|| ApiError::not_found("team_not_found", "Team not found"))
+    })?;
+    Ok(Json(team))
+}

@@ -1,0 +1,660 @@
+//! The HTTP layer: shared state, the router, and the gate every API request passes
+//! (request id, panic guard, request log, auth, rate limit, version, injected faults).
+
+use std::collections::VecDeque;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use futures::FutureExt;
+use http::{HeaderMap, HeaderValue, StatusCode};
+use serde_json::{Map, Value, json};
+
+use crate::api;
+use crate::clock::Clock;
+use crate::config::SandboxConfig;
+use crate::error::{ApiError, ApiResult, REQUEST_ID, SandboxError};
+use crate::seed;
+use crate::store::Store;
+
+/// Versions the `Intercom-Version` header may name.
+pub(crate) const VERSIONS: &[&str] = &[
+    "1.0", "1.1", "1.2", "1.3", "1.4", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7",
+    "2.8", "2.9", "2.10", "2.11", "2.12", "2.13", "2.14", "2.15", "2.16", "Preview", "Unstable",
+];
+
+const WINDOW_SECONDS: i64 = 10;
+const LOG_CAPACITY: usize = 10_000;
+
+/// An injected failure waiting for matching requests.
+#[derive(Debug, Clone)]
+pub(crate) struct Fault {
+    pub path_prefix: String,
+    pub method: Option<String>,
+    pub status: StatusCode,
+    pub remaining: u32,
+    pub retry_after: Option<u64>,
+    pub code: Option<String>,
+    pub message: Option<String>,
+}
+
+/// The one open companies scroll.
+#[derive(Debug, Clone)]
+pub(crate) struct Scroll {
+    pub param: String,
+    pub after_seq: Option<i64>,
+    pub last_used: i64,
+}
+
+#[derive(Debug, Default)]
+struct Window {
+    start: i64,
+    used: u32,
+}
+
+pub(crate) struct AppState {
+    store: Mutex<Store>,
+    tokens: Vec<String>,
+    rate_limit: u32,
+    default_version: String,
+    pub clock: Arc<dyn Clock>,
+    window: Mutex<Window>,
+    log: Mutex<VecDeque<Value>>,
+    pub faults: Mutex<Vec<Fault>>,
+    pub scroll: Mutex<Option<Scroll>>,
+    pub me_admin_id: String,
+    pub app: Value,
+}
+
+/// Locks a mutex, recovering the data if a panic poisoned it.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl AppState {
+    pub fn open(config: SandboxConfig) -> Result<AppState, SandboxError> {
+        if config.tokens.is_empty() || config.tokens.iter().any(|t| t.trim().is_empty()) {
+            return Err(SandboxError::Config(
+                "at least one non-empty bearer token is required".to_owned(),
+            ));
+        }
+        if !VERSIONS.contains(&config.default_version.as_str()) {
+            return Err(SandboxError::Config(format!(
+                "default version {:?} is not one of {}",
+                config.default_version,
+                VERSIONS.join(", ")
+            )));
+        }
+        if config.rate_limit_per_window == 0 {
+            return Err(SandboxError::Config(
+                "the rate limit must allow at least one request per window".to_owned(),
+            ));
+        }
+        let mut store =
+            Store::open(config.db_path.as_deref()).map_err(|source| SandboxError::Store {
+                path: config.db_path.clone(),
+                source,
+            })?;
+        let workspace = seed::ensure_seeded(&mut store, &config)
+            .map_err(|source| SandboxError::Seed { source })?;
+        Ok(AppState {
+            store: Mutex::new(store),
+            tokens: config.tokens,
+            rate_limit: config.rate_limit_per_window,
+            default_version: config.default_version,
+            clock: config.clock,
+            window: Mutex::new(Window::default()),
+            log: Mutex::new(VecDeque::new()),
+            faults: Mutex::new(Vec::new()),
+            scroll: Mutex::new(None),
+            me_admin_id: workspace.me_admin_id,
+            app: workspace.app,
+        })
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// Runs `f` against the store inside one transaction.
+    pub fn tx<T>(&self, f: impl FnOnce(&Store) -> ApiResult<T>) -> ApiResult<T> {
+        let mut store = lock(&self.store);
+        store.transaction(f)
+    }
+
+    pub fn clear_log(&self) {
+        lock(&self.log).clear();
+    }
+
+    pub fn log_snapshot(&self) -> Vec<Value> {
+        lock(&self.log).iter().cloned().collect()
+    }
+}
+
+pub(crate) fn router(state: Arc<AppState>) -> Router {
+    let api = Router::new()
+        .route("/me", get(api::admins::me))
+        .route("/admins", get(api::admins::list))
+        .route("/admins/{id}", get(api::admins::retrieve))
+        .route("/admins/{id}/away", put(api::admins::set_away))
+        .route("/teams", get(api::admins::list_teams))
+        .route("/teams/{id}", get(api::admins::retrieve_team))
+        .route("/contacts", get(api::contacts::list).post(api::contacts::create))
+        .route("/contacts/search", post(api::contacts::search))
+        .route(
+            "/contacts/find_by_external_id/{external_id}",
+            get(api::contacts::find_by_external_id),
+        )
+        .route(
+            "/contacts/{id}",
+            get(api::contacts::retrieve)
+                .put(api::contacts::update)
+                .delete(api::contacts::remove),
+        )
+        .route("/contacts/{id}/archive", post(api::contacts::archive))
+        .route("/contacts/{id}/unarchive", post(api::contacts::unarchive))
+        .route(
+            "/contacts/{id}/tags",
+            get(api::contacts::list_tags).post(api::contacts::attach_tag),
+        )
+        .route("/contacts/{id}/tags/{tag_id}", delete(api::contacts::detach_tag))
+        .route("/contacts/{id}/segments", get(api::contacts::list_segments))
+        .route(
+            "/contacts/{id}/companies",
+            get(api::contacts::list_companies).post(api::contacts::attach_company),
+        )
+        .route(
+            "/contacts/{id}/companies/{company_id}",
+            delete(api::contacts::detach_company),
+        )
+        .route(
+            "/companies",
+            get(api::companies::list_or_find).post(api::companies::create_or_update),
+        )
+        .route("/companies/list", post(api::companies::list_post))
+        .route("/companies/scroll", get(api::companies::scroll))
+        .route(
+            "/companies/{id}",
+            get(api::companies::retrieve)
+                .put(api::companies::update)
+                .delete(api::companies::remove),
+        )
+        .route("/companies/{id}/contacts", get(api::companies::list_contacts))
+        .route("/companies/{id}/segments", get(api::companies::list_segments))
+        .route("/segments", get(api::tags::list_segments))
+        .route("/segments/{id}", get(api::tags::retrieve_segment))
+        .route("/tags", get(api::tags::list).post(api::tags::create_or_update))
+        .route("/tags/{id}", get(api::tags::retrieve).delete(api::tags::remove))
+        .route(
+            "/conversations",
+            get(api::conversations::list).post(api::conversations::create),
+        )
+        .route("/conversations/search", post(api::conversations::search))
+        .route(
+            "/conversations/{id}",
+            get(api::conversations::retrieve).put(api::conversations::update),
+        )
+        .route("/conversations/{id}/reply", post(api::conversations::reply))
+        .route("/conversations/{id}/parts", post(api::conversations::manage))
+        .route("/conversations/{id}/tags", post(api::conversations::attach_tag))
+        .route(
+            "/conversations/{id}/tags/{tag_id}",
+            delete(api::conversations::detach_tag),
+        )
+        .route(
+            "/_sandbox/requests",
+            get(api::sandbox::requests).delete(api::sandbox::clear_requests),
+        )
+        .route(
+            "/_sandbox/faults",
+            get(api::sandbox::list_faults)
+                .post(api::sandbox::add_fault)
+                .delete(api::sandbox::clear_faults),
+        )
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(unknown_route)
+        .layer(middleware::from_fn_with_state(state.clone(), gate))
+        .layer(middleware::from_fn_with_state(state.clone(), outer));
+    api.with_state(state)
+}
+
+async fn unknown_route(request: Request) -> ApiError {
+    ApiError::not_found(
+        "not_found",
+        &format!(
+            "Resource Not Found: no route for {} {}",
+            request.method(),
+            request.uri().path()
+        ),
+    )
+}
+
+fn is_sandbox_path(path: &str) -> bool {
+    path == "/_sandbox" || path.starts_with("/_sandbox/")
+}
+
+/// Outermost layer: request id, panic guard, request log.
+async fn outer(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let method = request.method().to_string();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().unwrap_or("").to_owned();
+    let version = request
+        .headers()
+        .get("intercom-version")
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned())
+        .unwrap_or_else(|| state.default_version.clone());
+
+    let run = REQUEST_ID.scope(
+        request_id.clone(),
+        AssertUnwindSafe(next.run(request)).catch_unwind(),
+    );
+    let mut response = match run.await {
+        Ok(response) => response,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            tracing::error!(%method, %path, panic = %what, "sandbox handler panicked");
+            REQUEST_ID.sync_scope(request_id.clone(), || {
+                ApiError::internal(format!(
+                    "The sandbox failed while handling this request: {what}"
+                ))
+                .into_response()
+            })
+        }
+    };
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    if !is_sandbox_path(&path) {
+        let entry = json!({
+            "method": method,
+            "path": path,
+            "query": query,
+            "status": response.status().as_u16(),
+            "time": state.now(),
+            "version": version,
+            "request_id": request_id,
+        });
+        let mut log = lock(&state.log);
+        if log.len() >= LOG_CAPACITY {
+            log.pop_front();
+        }
+        log.push_back(entry);
+    }
+    response
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// API gate: auth, rate limit, version, injected faults.
+async fn gate(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    if is_sandbox_path(&path) {
+        return next.run(request).await;
+    }
+    let authorized = bearer_token(request.headers())
+        .is_some_and(|t| state.tokens.iter().any(|known| known == t));
+    if !authorized {
+        return ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Access Token Invalid",
+        )
+        .into_response();
+    }
+
+    let now = state.now();
+    let (allowed, remaining, reset) = {
+        let mut window = lock(&state.window);
+        let start = now - now.rem_euclid(WINDOW_SECONDS);
+        if window.start != start {
+            window.start = start;
+            window.used = 0;
+        }
+        let allowed = window.used < state.rate_limit;
+        if allowed {
+            window.used += 1;
+        }
+        (
+            allowed,
+            state.rate_limit - window.used,
+            start + WINDOW_SECONDS,
+        )
+    };
+    let mut response = if !allowed {
+        let mut err = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limit_exceeded",
+            format!(
+                "Exceeded rate limit of {} in 10_seconds",
+                state.rate_limit
+            ),
+        );
+        err.retry_after = Some((reset - now).max(1) as u64);
+        err.into_response()
+    } else {
+        match check_version(&state, request.headers()) {
+            Err(err) => err.into_response(),
+            Ok(()) => match take_fault(&state, request.method().as_str(), &path) {
+                Some(err) => err.into_response(),
+                None => next.run(request).await,
+            },
+        }
+    };
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("x-ratelimit-limit", state.rate_limit.to_string()),
+        ("x-ratelimit-remaining", remaining.to_string()),
+        ("x-ratelimit-reset", reset.to_string()),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            headers.insert(name, v);
+        }
+    }
+    response
+}
+
+fn check_version(_state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
+    let Some(raw) = headers.get("intercom-version") else {
+        return Ok(());
+    };
+    let value = String::from_utf8_lossy(raw.as_bytes()).trim().to_owned();
+    if VERSIONS.contains(&value.as_str()) {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "intercom_version_invalid",
+        format!(
+            "The requested version {value:?} is not valid; use one of {}",
+            VERSIONS.join(", ")
+        ),
+    )
+    .with_field("Intercom-Version"))
+}
+
+fn take_fault(state: &AppState, method: &str, path: &str) -> Option<ApiError> {
+    let mut faults = lock(&state.faults);
+    let index = faults.iter().position(|f| {
+        path.starts_with(&f.path_prefix)
+            && f
+                .method
+                .as_deref()
+                .is_none_or(|m| m.eq_ignore_ascii_case(method))
+    })?;
+    let fault = &mut faults[index];
+    let status = fault.status;
+    let code = fault
+        .code
+        .clone()
+        .unwrap_or_else(|| default_fault_code(status).to_owned());
+    let message = fault
+        .message
+        .clone()
+        .unwrap_or_else(|| format!("Injected sandbox fault ({})", status.as_u16()));
+    let retry_after = fault.retry_after;
+    fault.remaining = fault.remaining.saturating_sub(1);
+    if fault.remaining == 0 {
+        faults.remove(index);
+    }
+    let mut err = ApiError::new(status, code, message);
+    err.retry_after = retry_after;
+    Some(err)
+}
+
+fn default_fault_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "parameter_invalid",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        409 => "conflict",
+        422 => "validation_error",
+        429 => "rate_limit_exceeded",
+        503 => "service_unavailable",
+        _ => "server_error",
+    }
+}
+
+/// A JSON request body as an object, with typed accessors whose errors name the field.
+#[derive(Debug, Default)]
+pub(crate) struct Body {
+    map: Map<String, Value>,
+    prefix: String,
+}
+
+impl Body {
+    /// Parses a body; an empty body is an empty object.
+    pub fn parse(bytes: &[u8]) -> ApiResult<Body> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Body::default());
+        }
+        let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "parameter_invalid",
+                format!("The request body is not valid JSON: {e}"),
+            )
+            .with_field("body")
+        })?;
+        match value {
+            Value::Object(map) => Ok(Body {
+                map,
+                prefix: String::new(),
+            }),
+            other => Err(ApiError::invalid(
+                "body",
+                format!(
+                    "The request body must be a JSON object, not {}",
+                    json_type(&other)
+                ),
+            )),
+        }
+    }
+
+    pub fn nested(&self, field: &str) -> ApiResult<Option<Body>> {
+        match self.map.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Object(map)) => Ok(Some(Body {
+                map: map.clone(),
+                prefix: format!("{}.", self.path(field)),
+            })),
+            Some(other) => Err(self.wrong_type(field, "an object", other)),
+        }
+    }
+
+    pub fn path(&self, field: &str) -> String {
+        format!("{}{field}", self.prefix)
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.map.contains_key(field)
+    }
+
+    pub fn raw(&self, field: &str) -> Option<&Value> {
+        self.map.get(field)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.map.keys()
+    }
+
+    fn wrong_type(&self, field: &str, wanted: &str, got: &Value) -> ApiError {
+        ApiError::invalid(
+            &self.path(field),
+            format!("{} must be {wanted}, not {}", self.path(field), json_type(got)),
+        )
+    }
+
+    pub fn str_opt(&self, field: &str) -> ApiResult<Option<String>> {
+        match self.map.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(self.wrong_type(field, "a string", other)),
+        }
+    }
+
+    pub fn str_req(&self, field: &str) -> ApiResult<String> {
+        self.str_opt(field)?
+            .ok_or_else(|| ApiError::missing(&self.path(field), format!("{} is required", self.path(field))))
+    }
+
+    /// A string, or an integer taken as its decimal text (ids are sent both ways).
+    pub fn id_opt(&self, field: &str) -> ApiResult<Option<String>> {
+        match self.map.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(Some(n.to_string())),
+            Some(other) => Err(self.wrong_type(field, "a string or integer id", other)),
+        }
+    }
+
+    pub fn id_req(&self, field: &str) -> ApiResult<String> {
+        self.id_opt(field)?
+            .ok_or_else(|| ApiError::missing(&self.path(field), format!("{} is required", self.path(field))))
+    }
+
+    pub fn i64_opt(&self, field: &str) -> ApiResult<Option<i64>> {
+        match self.map.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| self.wrong_type(field, "an integer", &Value::Number(n.clone()))),
+            Some(other) => Err(self.wrong_type(field, "an integer", other)),
+        }
+    }
+
+    pub fn bool_opt(&self, field: &str) -> ApiResult<Option<bool>> {
+        match self.map.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(other) => Err(self.wrong_type(field, "a boolean", other)),
+        }
+    }
+
+    pub fn bool_req(&self, field: &str) -> ApiResult<bool> {
+        self.bool_opt(field)?
+            .ok_or_else(|| ApiError::missing(&self.path(field), format!("{} is required", self.path(field))))
+    }
+
+    pub fn object_opt(&self, field: &str) -> ApiResult<Option<Map<String, Value>>> {
+        match self.map.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Object(m)) => Ok(Some(m.clone())),
+            Some(other) => Err(self.wrong_type(field, "an object", other)),
+        }
+    }
+
+    pub fn array_opt(&self, field: &str) -> ApiResult<Option<Vec<Value>>> {
+        match self.map.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Array(a)) => Ok(Some(a.clone())),
+            Some(other) => Err(self.wrong_type(field, "an array", other)),
+        }
+    }
+
+    /// One of `allowed`, or an error listing them.
+    pub fn enum_opt(&self, field: &str, allowed: &[&str]) -> ApiResult<Option<String>> {
+        let Some(value) = self.str_opt(field)? else {
+            return Ok(None);
+        };
+        if allowed.contains(&value.as_str()) {
+            Ok(Some(value))
+        } else {
+            Err(ApiError::invalid(
+                &self.path(field),
+                format!(
+                    "{} must be one of {}, not {value:?}",
+                    self.path(field),
+                    allowed.join(", ")
+                ),
+            ))
+        }
+    }
+
+    /// Refuses keys outside `allowed`.
+    pub fn only(&self, allowed: &[&str]) -> ApiResult<()> {
+        match self.map.keys().find(|k| !allowed.contains(&k.as_str())) {
+            None => Ok(()),
+            Some(key) => Err(ApiError::invalid(
+                &self.path(key),
+                format!(
+                    "{} is not a known parameter here; allowed: {}",
+                    self.path(key),
+                    allowed.join(", ")
+                ),
+            )),
+        }
+    }
+}
+
+pub(crate) fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Query-string parameters with typed accessors.
+#[derive(Debug, Default)]
+pub(crate) struct Params(Vec<(String, String)>);
+
+impl Params {
+    pub fn parse(query: Option<&str>) -> Params {
+        Params(
+            url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// An integer within `min..=max`, `default` when absent.
+    pub fn int(&self, name: &str, default: usize, min: usize, max: usize) -> ApiResult<usize> {
+        let Some(raw) = self.get(name) else {
+            return Ok(default);
+        };
+        match raw.trim().parse::<usize>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(ApiError::invalid(
+                name,
+                format!("{name} must be an integer between {min} and {max}, not {raw:?}"),
+            )),
+        }
+    }
+
+    pub fn flag(&self, name: &str) -> ApiResult<bool> {
+        match self.get(name) {
+            None => Ok(false),
+            Some("true") | Some("1") => Ok(true),
+            Some("false") | Some("0") => Ok(false),
+            Some(other) => Err(ApiError::invalid(
+                name,
+                format!("{name} must be true or false, not {other:?}"),
+            )),
+        }
+    }
+}

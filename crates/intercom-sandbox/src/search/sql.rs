@@ -1,0 +1,467 @@
+//! The query compiled to a SQLite WHERE clause over the JSON document column.
+//!
+//! Every atom is wrapped so it yields 0 or 1, never NULL, so AND/OR/NOT follow two-valued logic
+//! exactly as the reference evaluator does.
+
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::Value as SqlValue;
+
+use super::SqlFilter;
+use super::fields::Access;
+use super::parse::{Atom, DayRel, Node, Num, Ordering, Pred, Test};
+use super::words::body_words;
+
+/// The SQL function that splits a body into its search words (a JSON array of strings).
+pub(crate) const WORDS_FUNCTION: &str = "intercom_search_words";
+
+/// Registers the SQL functions the clauses of [`super::SearchQuery::to_sql`] call. The store must
+/// call it on every connection that runs them.
+pub fn register_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        WORDS_FUNCTION,
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let words = match ctx.get_raw(0) {
+                rusqlite::types::ValueRef::Text(bytes) => {
+                    body_words(&String::from_utf8_lossy(bytes))
+                }
+                _ => Vec::new(),
+            };
+            serde_json::to_string(&words)
+                .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))
+        },
+    )
+}
+
+pub(crate) fn compile(node: &Node, doc_column: &str) -> SqlFilter {
+    let mut w = Writer {
+        doc: column(doc_column),
+        text: String::new(),
+        params: Vec::new(),
+    };
+    w.node(node);
+    SqlFilter {
+        where_clause: w.text,
+        params: w.params,
+    }
+}
+
+/// `name` as written when it is a (dotted) identifier, else quoted.
+fn column(name: &str) -> String {
+    let plain = |part: &str| {
+        let mut chars = part.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    if name.split('.').all(plain) {
+        name.to_owned()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// A SQLite JSON path with every label quoted: `$."a"."b"`. Labels never hold `"` (the field
+/// resolver refuses such names).
+fn json_path(keys: &[String]) -> String {
+    let mut path = String::from("$");
+    for key in keys {
+        path.push_str(".\"");
+        path.push_str(key);
+        path.push('"');
+    }
+    path
+}
+
+/// Where a value under test comes from.
+#[derive(Clone, Copy)]
+enum Src<'a> {
+    /// A path of the document.
+    Doc(&'a str),
+    /// A path inside the current element `srch_e` of a `json_each` over an array.
+    Elem(&'a str),
+    /// The current word `srch_w` of a body.
+    Word,
+    /// The domain of the e-mail at a path of the document.
+    Domain(&'a str),
+}
+
+#[derive(Clone, Copy)]
+enum Class {
+    Text { fold: bool },
+    Num,
+    Bool,
+}
+
+struct Writer {
+    doc: String,
+    text: String,
+    params: Vec<SqlValue>,
+}
+
+impl Writer {
+    fn sql(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    fn param(&mut self, v: SqlValue) {
+        self.text.push('?');
+        self.params.push(v);
+    }
+
+    fn text_param(&mut self, s: &str) {
+        self.param(SqlValue::Text(s.to_owned()));
+    }
+
+    fn int_param(&mut self, i: i64) {
+        self.param(SqlValue::Integer(i));
+    }
+
+    fn num_param(&mut self, n: Num) {
+        match n {
+            Num::Int(i) => self.param(SqlValue::Integer(i)),
+            Num::Float(f) => self.param(SqlValue::Real(f)),
+        }
+    }
+
+    fn doc_call(&mut self, function: &str, path: &str) {
+        self.sql(function);
+        self.sql("(");
+        let doc = self.doc.clone();
+        self.sql(&doc);
+        self.sql(", ");
+        self.text_param(path);
+        self.sql(")");
+    }
+
+    fn node(&mut self, node: &Node) {
+        match node {
+            Node::And(children) | Node::Or(children) => {
+                let joiner = if matches!(node, Node::And(_)) {
+                    " AND "
+                } else {
+                    " OR "
+                };
+                self.sql("(");
+                for (i, child) in children.iter().enumerate() {
+                    if i > 0 {
+                        self.sql(joiner);
+                    }
+                    self.node(child);
+                }
+                self.sql(")");
+            }
+            Node::Filter(filter) => match &filter.access {
+                Access::Path(keys) => self.scalar(&json_path(keys), &filter.test),
+                Access::Each { array, item } => {
+                    self.each(&json_path(array), &json_path(item), &filter.test)
+                }
+                Access::EmailDomain(keys) => self.domain(&json_path(keys), &filter.test),
+                Access::BodyWords(keys) => self.body(&json_path(keys), &filter.test),
+            },
+        }
+    }
+
+    /// `COALESCE(json_type(doc, path), 'null') <> 'null'`
+    fn present(&mut self, path: &str) {
+        self.sql("COALESCE(");
+        self.doc_call("json_type", path);
+        self.sql(", 'null') <> 'null'");
+    }
+
+    fn scalar(&mut self, path: &str, test: &Test) {
+        match test {
+            Test::IsNull => {
+                self.sql("(NOT ");
+                self.present(path);
+                self.sql(")");
+            }
+            Test::IsPresent => {
+                self.sql("(");
+                self.present(path);
+                self.sql(")");
+            }
+            Test::Any(pred) => self.pred(pred, Src::Doc(path)),
+            Test::None(pred) => {
+                self.sql("(");
+                self.present(path);
+                self.sql(" AND NOT ");
+                self.pred(pred, Src::Doc(path));
+                self.sql(")");
+            }
+        }
+    }
+
+    /// `json_type(doc, array) = 'array' AND EXISTS (... element where <cond> ...)`
+    fn exists_element(&mut self, array: &str, cond: impl FnOnce(&mut Self)) {
+        self.sql("(");
+        self.doc_call("json_type", array);
+        self.sql(" = 'array' AND EXISTS (SELECT 1 FROM ");
+        self.doc_call("json_each", array);
+        self.sql(" AS srch_e WHERE ");
+        cond(self);
+        self.sql("))");
+    }
+
+    fn each(&mut self, array: &str, item: &str, test: &Test) {
+        let non_null_element = |w: &mut Self| {
+            w.sql("COALESCE(");
+            w.type_of(Src::Elem(item));
+            w.sql(", 'null') <> 'null'");
+        };
+        match test {
+            Test::IsNull => {
+                self.sql("(NOT ");
+                self.exists_element(array, non_null_element);
+                self.sql(")");
+            }
+            Test::IsPresent => self.exists_element(array, non_null_element),
+            Test::Any(pred) => self.exists_element(array, |w| w.pred(pred, Src::Elem(item))),
+            Test::None(pred) => {
+                self.sql("(NOT ");
+                self.exists_element(array, |w| w.pred(pred, Src::Elem(item)));
+                self.sql(")");
+            }
+        }
+    }
+
+    fn domain(&mut self, path: &str, test: &Test) {
+        let present = |w: &mut Self| {
+            w.value_of(Src::Domain(path));
+            w.sql(" IS NOT NULL");
+        };
+        match test {
+            Test::IsNull => {
+                self.sql("(");
+                self.value_of(Src::Domain(path));
+                self.sql(" IS NULL)");
+            }
+            Test::IsPresent => {
+                self.sql("(");
+                present(self);
+                self.sql(")");
+            }
+            Test::Any(pred) => self.pred(pred, Src::Domain(path)),
+            Test::None(pred) => {
+                self.sql("(");
+                present(self);
+                self.sql(" AND NOT ");
+                self.pred(pred, Src::Domain(path));
+                self.sql(")");
+            }
+        }
+    }
+
+    fn body(&mut self, path: &str, test: &Test) {
+        let any_word = |w: &mut Self, pred: &Pred| {
+            w.sql("EXISTS (SELECT 1 FROM json_each(");
+            w.sql(WORDS_FUNCTION);
+            w.sql("(CASE WHEN ");
+            w.doc_call("json_type", path);
+            w.sql(" = 'text' THEN ");
+            w.doc_call("json_extract", path);
+            w.sql(" END)) AS srch_w WHERE ");
+            w.pred(pred, Src::Word);
+            w.sql(")");
+        };
+        match test {
+            Test::IsNull => {
+                self.sql("(NOT ");
+                self.present(path);
+                self.sql(")");
+            }
+            Test::IsPresent => {
+                self.sql("(");
+                self.present(path);
+                self.sql(")");
+            }
+            Test::Any(pred) => any_word(self, pred),
+            Test::None(pred) => {
+                self.sql("(");
+                self.present(path);
+                self.sql(" AND NOT ");
+                any_word(self, pred);
+                self.sql(")");
+            }
+        }
+    }
+
+    /// The JSON type of the value under test (`'text'`, `'integer'`, ...), or NULL.
+    fn type_of(&mut self, src: Src<'_>) {
+        match src {
+            Src::Doc(path) => self.doc_call("json_type", path),
+            Src::Elem(item) => {
+                self.sql("(CASE WHEN srch_e.type = 'object' THEN json_type(srch_e.value, ");
+                self.text_param(item);
+                self.sql(") END)");
+            }
+            Src::Word => self.sql("'text'"),
+            Src::Domain(_) => {
+                self.sql("(CASE WHEN ");
+                self.value_of(src);
+                self.sql(" IS NOT NULL THEN 'text' END)");
+            }
+        }
+    }
+
+    /// The SQL value of the value under test.
+    fn value_of(&mut self, src: Src<'_>) {
+        match src {
+            Src::Doc(path) => self.doc_call("json_extract", path),
+            Src::Elem(item) => {
+                self.sql("(CASE WHEN srch_e.type = 'object' THEN json_extract(srch_e.value, ");
+                self.text_param(item);
+                self.sql(") END)");
+            }
+            Src::Word => self.sql("srch_w.value"),
+            Src::Domain(path) => {
+                self.sql("(CASE WHEN ");
+                self.doc_call("json_type", path);
+                self.sql(" = 'text' AND instr(");
+                self.doc_call("json_extract", path);
+                self.sql(", '@') > 0 THEN lower(substr(");
+                self.doc_call("json_extract", path);
+                self.sql(", instr(");
+                self.doc_call("json_extract", path);
+                self.sql(", '@') + 1)) END)");
+            }
+        }
+    }
+
+    /// The value under test as `class`, NULL when it is of another JSON type.
+    fn comparable(&mut self, src: Src<'_>, class: Class) {
+        match class {
+            Class::Text { fold } => {
+                if fold {
+                    self.sql("lower");
+                }
+                self.sql("(CASE ");
+                self.type_of(src);
+                self.sql(" WHEN 'text' THEN ");
+                self.value_of(src);
+                self.sql(" WHEN 'integer' THEN CAST(");
+                self.value_of(src);
+                self.sql(" AS TEXT) END)");
+            }
+            Class::Num => {
+                self.sql("(CASE WHEN ");
+                self.type_of(src);
+                self.sql(" IN ('integer', 'real') THEN ");
+                self.value_of(src);
+                self.sql(" END)");
+            }
+            Class::Bool => {
+                self.sql("(CASE ");
+                self.type_of(src);
+                self.sql(" WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)");
+            }
+        }
+    }
+
+    /// The positive predicate, as 0 or 1.
+    fn pred(&mut self, pred: &Pred, src: Src<'_>) {
+        self.sql("COALESCE((");
+        match pred {
+            Pred::OneOf(atoms) if atoms.is_empty() => self.sql("0"),
+            Pred::OneOf(atoms) => {
+                for (i, atom) in atoms.iter().enumerate() {
+                    if i > 0 {
+                        self.sql(" OR ");
+                    }
+                    self.sql("(");
+                    match atom {
+                        Atom::Str { value, fold } => {
+                            self.comparable(src, Class::Text { fold: *fold });
+                            self.sql(" = ");
+                            self.text_param(value);
+                        }
+                        Atom::Num(n) => {
+                            self.comparable(src, Class::Num);
+                            self.sql(" = ");
+                            self.num_param(*n);
+                        }
+                        Atom::Bool(b) => {
+                            self.comparable(src, Class::Bool);
+                            self.sql(" = ");
+                            self.int_param(i64::from(*b));
+                        }
+                    }
+                    self.sql(")");
+                }
+            }
+            Pred::Compare(ord, n) => {
+                self.comparable(src, Class::Num);
+                self.sql(match ord {
+                    Ordering::Lt => " < ",
+                    Ordering::Le => " <= ",
+                    Ordering::Gt => " > ",
+                    Ordering::Ge => " >= ",
+                });
+                self.num_param(*n);
+            }
+            Pred::Contains(needle) => {
+                self.sql("instr(");
+                self.comparable(src, Class::Text { fold: true });
+                self.sql(", ");
+                self.text_param(needle);
+                self.sql(") > 0");
+            }
+            Pred::StartsWith(prefix) => {
+                self.sql("substr(");
+                self.comparable(src, Class::Text { fold: true });
+                self.sql(", 1, ");
+                self.int_param(char_count(prefix));
+                self.sql(") = ");
+                self.text_param(prefix);
+            }
+            Pred::EndsWith(suffix) => {
+                let n = char_count(suffix);
+                self.sql("length(");
+                self.comparable(src, Class::Text { fold: true });
+                self.sql(") >= ");
+                self.int_param(n);
+                self.sql(" AND substr(");
+                self.comparable(src, Class::Text { fold: true });
+                self.sql(", length(");
+                self.comparable(src, Class::Text { fold: true });
+                self.sql(") - ");
+                self.int_param(n);
+                self.sql(" + 1) = ");
+                self.text_param(suffix);
+            }
+            Pred::Day {
+                rel,
+                start,
+                next_start,
+                ..
+            } => {
+                self.comparable(src, Class::Num);
+                match rel {
+                    DayRel::Same => {
+                        self.sql(" >= ");
+                        self.int_param(*start);
+                        self.sql(" AND ");
+                        self.comparable(src, Class::Num);
+                        self.sql(" < ");
+                        self.int_param(*next_start);
+                    }
+                    DayRel::Before => {
+                        self.sql(" < ");
+                        self.int_param(*start);
+                    }
+                    DayRel::After => {
+                        self.sql(" >= ");
+                        self.int_param(*next_start);
+                    }
+                }
+            }
+        }
+        self.sql("), 0)");
+    }
+}
+
+fn char_count(s: &str) -> i64 {
+    i64::try_from(s.chars().count()).unwrap_or(i64::MAX)
+}

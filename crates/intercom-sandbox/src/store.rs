@@ -1,0 +1,500 @@
+//! The sandbox's persistent state: a narrow document store over SQLite.
+//!
+//! Every resource kind lives in its own table of `(seq, id, k1, k2, doc)`: `seq` orders rows
+//! for cursors, `id` is Intercom's id, `k1`/`k2` are lookup keys specific to the kind (see
+//! [`Kind`]) and `doc` is exactly the JSON the API returns for the object, which is what the
+//! search compiler filters on. Relations (tagging, company membership, segment membership) live
+//! in one `links` table. Nothing outside this module writes SQL, so another backend (PostgreSQL)
+//! can replace it behind the same methods.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
+use serde_json::Value;
+
+use crate::search::SqlFilter;
+
+/// A resource kind, i.e. a table. The meaning of the lookup keys per kind:
+/// contacts k1 = lower-case email, k2 = external_id; companies k1 = company_id, k2 = lower-case
+/// name; tags k1 = lower-case name; conversation parts k1 = conversation id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Admin,
+    Team,
+    Contact,
+    Company,
+    Tag,
+    Segment,
+    Conversation,
+    Part,
+}
+
+impl Kind {
+    const ALL: [Kind; 8] = [
+        Kind::Admin,
+        Kind::Team,
+        Kind::Contact,
+        Kind::Company,
+        Kind::Tag,
+        Kind::Segment,
+        Kind::Conversation,
+        Kind::Part,
+    ];
+
+    fn table(self) -> &'static str {
+        match self {
+            Kind::Admin => "admins",
+            Kind::Team => "teams",
+            Kind::Contact => "contacts",
+            Kind::Company => "companies",
+            Kind::Tag => "tags",
+            Kind::Segment => "segments",
+            Kind::Conversation => "conversations",
+            Kind::Part => "conversation_parts",
+        }
+    }
+}
+
+/// Which lookup key a query uses.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Key {
+    K1,
+    K2,
+}
+
+impl Key {
+    fn column(self) -> &'static str {
+        match self {
+            Key::K1 => "k1",
+            Key::K2 => "k2",
+        }
+    }
+}
+
+/// A relation between two ids, stored in `links`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rel {
+    /// contact id -> company id
+    ContactCompany,
+    /// contact id -> tag id
+    ContactTag,
+    /// company id -> tag id
+    CompanyTag,
+    /// conversation id -> tag id
+    ConversationTag,
+    /// contact id -> segment id
+    ContactSegment,
+    /// company id -> segment id
+    CompanySegment,
+    /// contact id -> "archived" marker
+    ContactArchived,
+}
+
+impl Rel {
+    fn name(self) -> &'static str {
+        match self {
+            Rel::ContactCompany => "contact_company",
+            Rel::ContactTag => "contact_tag",
+            Rel::CompanyTag => "company_tag",
+            Rel::ConversationTag => "conversation_tag",
+            Rel::ContactSegment => "contact_segment",
+            Rel::CompanySegment => "company_segment",
+            Rel::ContactArchived => "contact_archived",
+        }
+    }
+}
+
+/// One stored object.
+#[derive(Debug, Clone)]
+pub(crate) struct Row {
+    pub seq: i64,
+    pub id: String,
+    pub doc: Value,
+}
+
+/// One relation row.
+#[derive(Debug, Clone)]
+pub(crate) struct Link {
+    pub a: String,
+    pub b: String,
+    pub at: i64,
+    pub by: Option<String>,
+}
+
+/// Lookup keys written with a document.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Keys {
+    pub k1: Option<String>,
+    pub k2: Option<String>,
+}
+
+impl Keys {
+    pub fn none() -> Keys {
+        Keys::default()
+    }
+    pub fn k1(k1: Option<String>) -> Keys {
+        Keys { k1, k2: None }
+    }
+    pub fn both(k1: Option<String>, k2: Option<String>) -> Keys {
+        Keys { k1, k2 }
+    }
+}
+
+/// Ordering of a page query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Order {
+    Asc,
+    Desc,
+}
+
+pub(crate) struct Store {
+    conn: Connection,
+}
+
+type SqlResult<T> = rusqlite::Result<T>;
+
+fn parse_doc(text: String) -> SqlResult<Value> {
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+impl Store {
+    /// Opens the store at `path`, or in memory, and creates the schema if missing.
+    pub fn open(path: Option<&Path>) -> SqlResult<Store> {
+        let conn = match path {
+            Some(path) => Connection::open(path)?,
+            None => Connection::open_in_memory()?,
+        };
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        if path.is_some() {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
+        let store = Store { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&self) -> SqlResult<()> {
+        let mut sql = String::from(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS links (rel TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL,
+                 at INTEGER NOT NULL, by_id TEXT, PRIMARY KEY (rel, a, b));
+             CREATE INDEX IF NOT EXISTS links_by_b ON links (rel, b);",
+        );
+        for kind in Kind::ALL {
+            let t = kind.table();
+            sql.push_str(&format!(
+                "CREATE TABLE IF NOT EXISTS {t} (seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                     id TEXT NOT NULL UNIQUE, k1 TEXT, k2 TEXT, doc TEXT NOT NULL);
+                 CREATE INDEX IF NOT EXISTS {t}_k1 ON {t} (k1);
+                 CREATE INDEX IF NOT EXISTS {t}_k2 ON {t} (k2);"
+            ));
+        }
+        self.conn.execute_batch(&sql)
+    }
+
+    /// Runs `f` in one transaction: committed when it returns `Ok`, rolled back otherwise.
+    pub fn transaction<T, E>(&mut self, f: impl FnOnce(&Store) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<rusqlite::Error>,
+    {
+        if !self.conn.is_autocommit() {
+            // A panic unwound through an earlier transaction; drop what it left behind.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(value) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(value)
+            }
+            Err(err) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(err)
+            }
+        }
+    }
+
+    pub fn meta(&self, key: &str) -> SqlResult<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> SqlResult<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Increments the counter `name` (starting after `start`) and returns the new value.
+    pub fn next_counter(&self, name: &str, start: i64) -> SqlResult<i64> {
+        let current = self
+            .meta(name)?
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(start);
+        let next = current + 1;
+        self.set_meta(name, &next.to_string())?;
+        Ok(next)
+    }
+
+    pub fn insert(&self, kind: Kind, id: &str, keys: &Keys, doc: &Value) -> SqlResult<i64> {
+        let sql = format!("INSERT INTO {} (id, k1, k2, doc) VALUES (?1, ?2, ?3, ?4)", kind.table());
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        stmt.execute(params![id, keys.k1, keys.k2, doc.to_string()])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Replaces the document and keys of an existing row; false when there is none.
+    pub fn update(&self, kind: Kind, id: &str, keys: &Keys, doc: &Value) -> SqlResult<bool> {
+        let sql = format!("UPDATE {} SET k1 = ?2, k2 = ?3, doc = ?4 WHERE id = ?1", kind.table());
+        let n = self
+            .conn
+            .prepare_cached(&sql)?
+            .execute(params![id, keys.k1, keys.k2, doc.to_string()])?;
+        Ok(n > 0)
+    }
+
+    /// Replaces only the document.
+    pub fn update_doc(&self, kind: Kind, id: &str, doc: &Value) -> SqlResult<bool> {
+        let sql = format!("UPDATE {} SET doc = ?2 WHERE id = ?1", kind.table());
+        let n = self
+            .conn
+            .prepare_cached(&sql)?
+            .execute(params![id, doc.to_string()])?;
+        Ok(n > 0)
+    }
+
+    pub fn get(&self, kind: Kind, id: &str) -> SqlResult<Option<Value>> {
+        let sql = format!("SELECT doc FROM {} WHERE id = ?1", kind.table());
+        let text: Option<String> = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        text.map(parse_doc).transpose()
+    }
+
+
+    /// Rows whose lookup key equals `value`, in `seq` order.
+    pub fn find_by(&self, kind: Kind, key: Key, value: &str) -> SqlResult<Vec<Row>> {
+        let sql = format!(
+            "SELECT seq, id, doc FROM {} WHERE {} = ?1 ORDER BY seq",
+            kind.table(),
+            key.column()
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([value], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        collect_rows(rows)
+    }
+
+    pub fn delete(&self, kind: Kind, id: &str) -> SqlResult<bool> {
+        let sql = format!("DELETE FROM {} WHERE id = ?1", kind.table());
+        Ok(self.conn.prepare_cached(&sql)?.execute([id])? > 0)
+    }
+
+
+    /// Up to `limit` rows after position `after_seq` (exclusive) in `order`, filtered.
+    pub fn page(
+        &self,
+        kind: Kind,
+        filter: Option<&SqlFilter>,
+        after_seq: Option<i64>,
+        order: Order,
+        limit: usize,
+    ) -> SqlResult<Vec<Row>> {
+        let mut clauses = Vec::new();
+        let mut params: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(f) = filter {
+            clauses.push(format!("({})", f.where_clause));
+            params.extend(f.params.iter().cloned());
+        }
+        if let Some(seq) = after_seq {
+            params.push(rusqlite::types::Value::Integer(seq));
+            let op = if order == Order::Asc { ">" } else { "<" };
+            clauses.push(format!("seq {op} ?{}", params.len()));
+        }
+        let where_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        let dir = if order == Order::Asc { "ASC" } else { "DESC" };
+        params.push(rusqlite::types::Value::Integer(limit as i64));
+        let sql = format!(
+            "SELECT seq, id, doc FROM {} {where_sql} ORDER BY seq {dir} LIMIT ?{}",
+            kind.table(),
+            params.len()
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        collect_rows(rows)
+    }
+
+    /// Rows at page `page` (1-based) of `per_page`, filtered.
+    pub fn page_number(
+        &self,
+        kind: Kind,
+        filter: Option<&SqlFilter>,
+        order: Order,
+        page: usize,
+        per_page: usize,
+    ) -> SqlResult<Vec<Row>> {
+        let mut params: Vec<rusqlite::types::Value> = Vec::new();
+        let where_sql = match filter {
+            Some(f) => {
+                params.extend(f.params.iter().cloned());
+                format!("WHERE ({})", f.where_clause)
+            }
+            None => String::new(),
+        };
+        let dir = if order == Order::Asc { "ASC" } else { "DESC" };
+        params.push(rusqlite::types::Value::Integer(per_page as i64));
+        let limit_at = params.len();
+        params.push(rusqlite::types::Value::Integer(
+            (page.saturating_sub(1) * per_page) as i64,
+        ));
+        let sql = format!(
+            "SELECT seq, id, doc FROM {} {where_sql} ORDER BY seq {dir} LIMIT ?{limit_at} OFFSET ?{}",
+            kind.table(),
+            params.len()
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        collect_rows(rows)
+    }
+
+    /// How many rows match `filter`; with `upto`, only those at or before that position.
+    pub fn count(
+        &self,
+        kind: Kind,
+        filter: Option<&SqlFilter>,
+        upto: Option<(i64, Order)>,
+    ) -> SqlResult<usize> {
+        let mut clauses = Vec::new();
+        let mut params: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(f) = filter {
+            clauses.push(format!("({})", f.where_clause));
+            params.extend(f.params.iter().cloned());
+        }
+        if let Some((seq, order)) = upto {
+            params.push(rusqlite::types::Value::Integer(seq));
+            let op = if order == Order::Asc { "<=" } else { ">=" };
+            clauses.push(format!("seq {op} ?{}", params.len()));
+        }
+        let where_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        let sql = format!("SELECT COUNT(*) FROM {} {where_sql}", kind.table());
+        let n: i64 = self
+            .conn
+            .query_row(&sql, params_from_iter(params.iter()), |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// A filter selecting rows whose id is the `a` side of `rel` links to `b`.
+    pub fn linked_to_filter(rel: Rel, b: &str) -> SqlFilter {
+        SqlFilter {
+            where_clause: "id IN (SELECT a FROM links WHERE rel = ? AND b = ?)".to_owned(),
+            params: vec![rel.name().to_owned().into(), b.to_owned().into()],
+        }
+    }
+
+    /// Links `a` to `b` (idempotent; keeps the first `at`/`by`). True when newly linked.
+    pub fn link(&self, rel: Rel, a: &str, b: &str, at: i64, by: Option<&str>) -> SqlResult<bool> {
+        let n = self
+            .conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO links (rel, a, b, at, by_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![rel.name(), a, b, at, by])?;
+        Ok(n > 0)
+    }
+
+    pub fn unlink(&self, rel: Rel, a: &str, b: &str) -> SqlResult<bool> {
+        let n = self
+            .conn
+            .prepare_cached("DELETE FROM links WHERE rel = ?1 AND a = ?2 AND b = ?3")?
+            .execute(params![rel.name(), a, b])?;
+        Ok(n > 0)
+    }
+
+
+    /// Links from `a`, in link order.
+    pub fn links_from(&self, rel: Rel, a: &str) -> SqlResult<Vec<Link>> {
+        self.links_query(
+            "SELECT a, b, at, by_id FROM links WHERE rel = ?1 AND a = ?2 ORDER BY at, rowid",
+            rel,
+            a,
+        )
+    }
+
+    /// Links to `b`, in link order.
+    pub fn links_to(&self, rel: Rel, b: &str) -> SqlResult<Vec<Link>> {
+        self.links_query(
+            "SELECT a, b, at, by_id FROM links WHERE rel = ?1 AND b = ?2 ORDER BY at, rowid",
+            rel,
+            b,
+        )
+    }
+
+    fn links_query(&self, sql: &str, rel: Rel, id: &str) -> SqlResult<Vec<Link>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params![rel.name(), id], |r| {
+            Ok(Link {
+                a: r.get(0)?,
+                b: r.get(1)?,
+                at: r.get(2)?,
+                by: r.get(3)?,
+            })
+        })?;
+        rows.collect()
+    }
+
+    pub fn count_links_to(&self, rel: Rel, b: &str) -> SqlResult<usize> {
+        let n: i64 = self
+            .conn
+            .prepare_cached("SELECT COUNT(*) FROM links WHERE rel = ?1 AND b = ?2")?
+            .query_row(params![rel.name(), b], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// Removes every link where `id` is on the `a` side.
+    pub fn unlink_all_from(&self, rel: Rel, a: &str) -> SqlResult<usize> {
+        self.conn
+            .prepare_cached("DELETE FROM links WHERE rel = ?1 AND a = ?2")?
+            .execute(params![rel.name(), a])
+    }
+
+    /// Removes every link where `id` is on the `b` side.
+    pub fn unlink_all_to(&self, rel: Rel, b: &str) -> SqlResult<usize> {
+        self.conn
+            .prepare_cached("DELETE FROM links WHERE rel = ?1 AND b = ?2")?
+            .execute(params![rel.name(), b])
+    }
+}
+
+fn collect_rows(
+    rows: impl Iterator<Item = SqlResult<(i64, String, String)>>,
+) -> SqlResult<Vec<Row>> {
+    rows.map(|r| {
+        let (seq, id, doc) = r?;
+        Ok(Row {
+            seq,
+            id,
+            doc: parse_doc(doc)?,
+        })
+    })
+    .collect()
+}

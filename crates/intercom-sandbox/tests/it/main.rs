@@ -1,0 +1,15 @@
+//! Integration tests of the sandbox, driven in-process through `Sandbox::router` (and one real
+//! socket), one module per API area.
+
+mod admins;
+mod companies;
+mod contacts;
+mod conversations;
+mod edges;
+mod pagination;
+mod search;
+mod seed_and_store;
+mod socket;
+mod spec_shapes;
+mod support;
+mod tags;

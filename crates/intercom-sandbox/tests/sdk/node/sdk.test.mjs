@@ -1,0 +1,70 @@
+// Intercom's official Node SDK, pointed at the sandbox, unchanged. Run by the Rust test
+// `sdk_node` of this crate with INTERCOM_SANDBOX_URL and INTERCOM_SANDBOX_TOKEN set.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { IntercomClient, IntercomError } from "intercom-client";
+
+const baseUrl = process.env.INTERCOM_SANDBOX_URL;
+const token = process.env.INTERCOM_SANDBOX_TOKEN;
+const client = new IntercomClient({ token, baseUrl });
+
+async function all(pageable) {
+  const items = [];
+  for await (const item of pageable) items.push(item);
+  return items;
+}
+
+test("admins: identify, list, find", async () => {
+  const me = await client.admins.identify();
+  assert.ok(me.id);
+  const { admins } = await client.admins.list();
+  assert.ok(admins.some((a) => a.id === me.id));
+  const found = await client.admins.find({ admin_id: Number(me.id) });
+  assert.equal(found.id, me.id);
+});
+
+test("a wrong token is a 401", async () => {
+  const bad = new IntercomClient({ token: "not-a-token", baseUrl });
+  await assert.rejects(bad.admins.list(), (err) => err instanceof IntercomError && err.statusCode === 401);
+});
+
+test("contacts: create, find, search, update, list every page", async () => {
+  const email = `node-${Date.now()}@example.com`;
+  const created = await client.contacts.create({ email, name: "Node Person" });
+  assert.equal(created.email, email);
+  const fetched = await client.contacts.find({ contact_id: created.id });
+  assert.equal(fetched.name, "Node Person");
+  const found = await all(
+    await client.contacts.search({ query: { field: "email", operator: "=", value: email }, pagination: { per_page: 5 } }),
+  );
+  assert.deepEqual(found.map((c) => c.id), [created.id]);
+  const updated = await client.contacts.update({ contact_id: created.id, name: "Renamed Node" });
+  assert.equal(updated.name, "Renamed Node");
+  const listed = await all(await client.contacts.list({ per_page: 9 }));
+  assert.ok(listed.length >= 40);
+  assert.equal(new Set(listed.map((c) => c.id)).size, listed.length);
+});
+
+test("conversations: list, search, create, reply, close", async () => {
+  const me = await client.admins.identify();
+  const listed = await all(await client.conversations.list({ per_page: 25 }));
+  assert.ok(listed.length >= 50);
+  const open = await all(
+    await client.conversations.search({ query: { field: "open", operator: "=", value: true }, pagination: { per_page: 10 } }),
+  );
+  assert.ok(open.length > 0 && open.every((c) => c.open === true));
+
+  const contact = (await all(await client.contacts.list({ per_page: 3 })))[0];
+  const message = await client.conversations.create({ from: { type: "user", id: contact.id }, body: "Hello from Node" });
+  assert.ok(message.conversation_id);
+  const replied = await client.conversations.reply({
+    conversation_id: message.conversation_id,
+    body: { message_type: "note", type: "admin", admin_id: me.id, body: "Internal note from Node" },
+  });
+  assert.ok(replied.conversation_parts.conversation_parts.some((p) => (p.body ?? "").includes("Internal note from Node")));
+  const closed = await client.conversations.manage({
+    conversation_id: message.conversation_id,
+    body: { message_type: "close", type: "admin", admin_id: me.id },
+  });
+  assert.equal(closed.state, "closed");
+});

@@ -1,0 +1,41 @@
+//! Admins: the teammates of the workspace.
+
+use crate::catalog::FIND_ADMIN;
+use crate::spec::{Annotations, Handler, JsonType, Operation, Param, Tool, Toolset};
+
+pub(crate) const TOOLS: &[Tool] = &[
+    Tool {
+        name: "intercom_list_admins",
+        toolset: Toolset::Admins,
+        description: "List the workspace's admins (teammates) with id, name, email and away status. Start here to find the admin_id that replies, assignments, closing and reopening need.",
+        params: &[Param::query(
+            "display_avatar",
+            JsonType::Boolean,
+            "Include each admin's avatar image URL.",
+        )],
+        rules: &[],
+        annotations: Annotations::READ,
+        operations: &[Operation::get("/admins", "listAdmins")],
+        handler: Handler::Direct,
+    },
+    Tool {
+        name: "intercom_identify_admin",
+        toolset: Toolset::Admins,
+        description: "Show the admin the access token acts as, with the workspace (app) it belongs to. Useful to check a token and to get your own admin_id.",
+        params: &[],
+        rules: &[],
+        annotations: Annotations::READ,
+        operations: &[Operation::get("/me", "identifyAdmin")],
+        handler: Handler::Direct,
+    },
+    Tool {
+        name: "intercom_retrieve_admin",
+        toolset: Toolset::Admins,
+        description: "Fetch one admin by id: name, email, job title, away mode and team memberships.",
+        params: &[Param::path("admin_id", "Intercom id of the admin.").hint(FIND_ADMIN)],
+        rules: &[],
+        annotations: Annotations::READ,
+        operations: &[Operation::get("/admins/{admin_id}", "retrieveAdmin")],
+        handler: Handler::Direct,
+    },
+];

@@ -1,0 +1,340 @@
+//! Conversations: listing, search, creation, replies and state changes.
+
+use intercom_client::Request;
+use serde_json::{Map, Value, json};
+
+use crate::ToolError;
+use crate::build;
+use crate::catalog::{
+    CONVERSATION_ID, FIND_ADMIN, FIND_CONTACT, PER_PAGE, SEARCH_PAGINATION, SEARCH_QUERY,
+    STARTING_AFTER,
+};
+use crate::spec::{Annotations, Args, Handler, JsonType, Operation, Param, Rule, Tool, Toolset};
+
+const FROM_FIELDS: &[Param] = &[
+    Param::field(
+        "type",
+        JsonType::String,
+        "Kind of contact starting the conversation.",
+    )
+    .required()
+    .one_of(&["user", "lead", "contact"]),
+    Param::field("id", JsonType::String, "Intercom id of the contact.")
+        .required()
+        .non_empty(),
+];
+
+const USER_IDS: &[&str] = &["intercom_user_id", "email", "user_id"];
+
+pub(crate) const TOOLS: &[Tool] = &[
+    Tool {
+        name: "intercom_list_conversations",
+        toolset: Toolset::Conversations,
+        description: "List conversations one page at a time. The response carries `pages.next.starting_after` when there are more; pass it back as starting_after. To filter, use intercom_search_conversations.",
+        params: &[PER_PAGE, STARTING_AFTER],
+        rules: &[],
+        annotations: Annotations::READ,
+        operations: &[Operation::get("/conversations", "listConversations")],
+        handler: Handler::Direct,
+    },
+    Tool {
+        name: "intercom_search_conversations",
+        toolset: Toolset::Conversations,
+        description: "Find conversations with a structured filter on fields such as state, open, read, created_at, updated_at, source.type, source.author.email, admin_assignee_id or team_assignee_id. Returns one page and a cursor.",
+        params: &[SEARCH_QUERY, SEARCH_PAGINATION],
+        rules: &[],
+        annotations: Annotations::READ,
+        operations: &[Operation::post("/conversations/search", "searchConversations").idempotent()],
+        handler: Handler::Direct,
+    },
+    Tool {
+        name: "intercom_retrieve_conversation",
+        toolset: Toolset::Conversations,
+        description: "Fetch one conversation with its source message, state, assignees, tags and every conversation part (replies, notes, assignments, closes).",
+        params: &[
+            CONVERSATION_ID,
+            Param::query(
+                "display_as",
+                JsonType::String,
+                "`plaintext` returns message bodies as plain text instead of HTML.",
+            )
+            .one_of(&["plaintext"]),
+        ],
+        rules: &[],
+        annotations: Annotations::READ,
+        operations: &[Operation::get("/conversations/{conversation_id}", "retrieveConversation")],
+        handler: Handler::Direct,
+    },
+    Tool {
+        name: "intercom_create_conversation",
+        toolset: Toolset::Conversations,
+        description: "Start a conversation on behalf of a contact (user or lead), as if they had written in. The sender must be a contact, not an admin; to message a contact as an admin, reply to one of their conversations.",
+        params: &[
+            Param::body("from", JsonType::Object, "The contact who writes: `{\"type\": \"user\", \"id\": \"<contact id>\"}`.")
+                .required()
+                .fields(FROM_FIELDS)
+                .hint(FIND_CONTACT),
+            Param::body("body", JsonType::String, "Text of the first message (plain text; HTML is not rendered).")
+                .required()
+                .non_empty(),
+            Param::body("subject", JsonType::String, "Subject line, for email conversations."),
+            Param::body(
+                "created_at",
+                JsonType::Integer,
+                "Unix time (seconds) to backdate the conversation to, when importing history.",
+            )
+            .min(0),
+        ],
+        rules: &[],
+        annotations: Annotations::CREATE,
+        operations: &[Operation::post("/conversations", "createConversation")],
+        handler: Handler::Direct,
+    },
+    Tool {
+        name: "intercom_reply_to_conversation",
+        toolset: Toolset::Conversations,
+        description: "Add a reply to a conversation: as an admin (a comment the customer sees, or an internal note) or on behalf of the contact. Plain text is HTML-escaped and wrapped in <p>; HTML is sent as is. Not idempotent: calling twice posts twice.",
+        params: &[
+            CONVERSATION_ID,
+            Param::body("type", JsonType::String, "Who replies: an admin, or the contact (user).")
+                .one_of(&["admin", "user"])
+                .default("admin"),
+            Param::body(
+                "message_type",
+                JsonType::String,
+                "`comment` is visible to the customer; `note` is internal (admins only).",
+            )
+            .one_of(&["comment", "note"])
+            .default("comment"),
+            Param::body("body", JsonType::String, "Text of the reply: plain text or HTML.").required().non_empty(),
+            Param::body("admin_id", JsonType::String, "Intercom id of the admin replying.").non_empty().hint(FIND_ADMIN),
+            Param::body("intercom_user_id", JsonType::String, "Intercom id of the contact replying.")
+                .non_empty()
+                .hint(FIND_CONTACT),
+            Param::body("email", JsonType::String, "Email of the contact replying.").non_empty(),
+            Param::body("user_id", JsonType::String, "Your own user_id of the contact replying.").non_empty(),
+            Param::body("created_at", JsonType::Integer, "Unix time (seconds) to backdate the reply to.").min(0),
+        ],
+        rules: &[
+            Rule::RequiredIf { field: "admin_id", when: "type", equals: &["admin"] },
+            Rule::OnlyIf { field: "admin_id", when: "type", equals: &["admin"] },
+            Rule::AnyOfIf { fields: USER_IDS, when: "type", equals: &["user"] },
+            Rule::OnlyIf { field: "intercom_user_id", when: "type", equals: &["user"] },
+            Rule::OnlyIf { field: "email", when: "type", equals: &["user"] },
+            Rule::OnlyIf { field: "user_id", when: "type", equals: &["user"] },
+        ],
+        annotations: Annotations::CREATE,
+        operations: &[Operation::post("/conversations/{conversation_id}/reply", "replyConversation")],
+        handler: Handler::Build(build_reply),
+    },
+    Tool {
+        name: "intercom_manage_conversation",
+        toolset: Toolset::Conversations,
+        description: "Change a conversation's state as an admin: assign it to an admin or team, close it, reopen it, or snooze it until a time. message_type picks the action.",
+        params: &[
+            CONVERSATION_ID,
+            Param::body("message_type", JsonType::String, "The action.")
+                .required()
+                .one_of(&["assignment", "close", "open", "snoozed"]),
+            Param::body("admin_id", JsonType::String, "Intercom id of the admin doing it.")
+                .required()
+                .non_empty()
+                .hint(FIND_ADMIN),
+            Param::body(
+                "type",
+                JsonType::String,
+                "For assignment: whether assignee_id is an admin or a team. Other actions are always done by an admin.",
+            )
+            .one_of(&["admin", "team"])
+            .default("admin"),
+            Param::body(
+                "assignee_id",
+                JsonType::String,
+                "Id of the admin or team to assign to; `0` unassigns.",
+            )
+            .non_empty()
+            .hint("call intercom_list_admins or intercom_list_teams to find one"),
+            Param::body("snoozed_until", JsonType::Integer, "Unix time (seconds) when the conversation reopens.").min(0),
+            Param::body("body", JsonType::String, "Optional message posted with the assignment or the close.").non_empty(),
+        ],
+        rules: &[
+            Rule::RequiredIf { field: "assignee_id", when: "message_type", equals: &["assignment"] },
+            Rule::OnlyIf { field: "assignee_id", when: "message_type", equals: &["assignment"] },
+            Rule::RequiredIf { field: "snoozed_until", when: "message_type", equals: &["snoozed"] },
+            Rule::OnlyIf { field: "snoozed_until", when: "message_type", equals: &["snoozed"] },
+            Rule::OnlyIf { field: "body", when: "message_type", equals: &["assignment", "close"] },
+        ],
+        annotations: Annotations::CREATE,
+        operations: &[Operation::post("/conversations/{conversation_id}/parts", "manageConversation")],
+        handler: Handler::Build(build_manage),
+    },
+    Tool {
+        name: "intercom_update_conversation",
+        toolset: Toolset::Conversations,
+        description: "Mark a conversation read or unread, retitle it, or set its custom attributes.",
+        params: &[
+            CONVERSATION_ID,
+            Param::body("read", JsonType::Boolean, "true marks the conversation as read."),
+            Param::body("title", JsonType::String, "New title of the conversation."),
+            Param::body(
+                "custom_attributes",
+                JsonType::Object,
+                "Conversation data attributes to set, as name-value pairs.",
+            ),
+        ],
+        rules: &[Rule::AnyOf { fields: &["read", "title", "custom_attributes"] }],
+        annotations: Annotations::UPDATE,
+        operations: &[Operation::put("/conversations/{conversation_id}", "updateConversation")],
+        handler: Handler::Direct,
+    },
+];
+
+fn build_reply(tool: &Tool, args: &Args) -> Result<Request, ToolError> {
+    let mut request = build::direct(tool, args)?;
+    let is_user = args.get("type").and_then(Value::as_str) == Some("user");
+    if is_user && args.get("message_type").and_then(Value::as_str) == Some("note") {
+        return Err(ToolError::validation(
+            tool.name,
+            "message_type",
+            "must be `comment` when type is `user`: only admins can write notes",
+        ));
+    }
+    if let Some(Value::Object(body)) = request.body.as_mut() {
+        wrap_body(body);
+    }
+    Ok(request)
+}
+
+fn build_manage(tool: &Tool, args: &Args) -> Result<Request, ToolError> {
+    let request = build::direct(tool, args)?;
+    let action = args
+        .get("message_type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let kind = args.get("type").and_then(Value::as_str).unwrap_or("admin");
+    if action != "assignment" && kind != "admin" {
+        return Err(ToolError::validation(
+            tool.name,
+            "type",
+            format!(
+                "must be `admin` for message_type `{action}`: `team` only applies to assignment"
+            ),
+        ));
+    }
+    // Send exactly the fields the chosen action takes.
+    let keep: &[&str] = match action {
+        "assignment" => &["message_type", "type", "admin_id", "assignee_id", "body"],
+        "close" => &["message_type", "type", "admin_id", "body"],
+        "snoozed" => &["message_type", "admin_id", "snoozed_until"],
+        _ => &["message_type", "admin_id"],
+    };
+    let mut body = Map::new();
+    for key in keep {
+        if let Some(v) = args.get(*key) {
+            body.insert((*key).to_owned(), v.clone());
+        } else if *key == "type" {
+            body.insert("type".to_owned(), json!("admin"));
+        }
+    }
+    wrap_body(&mut body);
+    Ok(request.body(Value::Object(body)))
+}
+
+fn wrap_body(body: &mut Map<String, Value>) {
+    if let Some(Value::String(text)) = body.get_mut("body") {
+        *text = html_body(text);
+    }
+}
+
+/// `text` as Intercom HTML: markup is kept; plain text is escaped, blank lines start a new `<p>`
+/// and single line breaks become `<br>`.
+pub fn html_body(text: &str) -> String {
+    if looks_like_html(text) {
+        return text.to_owned();
+    }
+    let normalized = text.replace("\r\n", "\n");
+    let mut out = String::new();
+    let mut paragraph: Vec<&str> = Vec::new();
+    let flush = |paragraph: &mut Vec<&str>, out: &mut String| {
+        if !paragraph.is_empty() {
+            let lines: Vec<String> = paragraph.iter().map(|l| escape_html(l)).collect();
+            out.push_str("<p>");
+            out.push_str(&lines.join("<br>"));
+            out.push_str("</p>");
+            paragraph.clear();
+        }
+    };
+    for line in normalized.split('\n') {
+        if line.trim().is_empty() {
+            flush(&mut paragraph, &mut out);
+        } else {
+            paragraph.push(line);
+        }
+    }
+    flush(&mut paragraph, &mut out);
+    if out.is_empty() {
+        out = format!("<p>{}</p>", escape_html(text));
+    }
+    out
+}
+
+/// True when `text` contains something shaped like a tag: `<p>`, `</b>`, `<br/>`, `<!-- -->`.
+fn looks_like_html(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'<'
+            && bytes
+                .get(i + 1)
+                .is_some_and(|n| n.is_ascii_alphabetic() || *n == b'/' || *n == b'!')
+            && text[i..].contains('>')
+    })
+}
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::html_body;
+
+    #[test]
+    fn plain_text_is_escaped_and_wrapped() {
+        assert_eq!(
+            html_body("Hi & welcome <3"),
+            "<p>Hi &amp; welcome &lt;3</p>"
+        );
+        assert_eq!(
+            html_body("one\ntwo\n\nthree"),
+            "<p>one<br>two</p><p>three</p>"
+        );
+    }
+
+    #[test]
+    fn html_is_kept() {
+        assert_eq!(
+            html_body("<p>Hello <b>you</b></p>"),
+            "<p>Hello <b>you</b></p>"
+        );
+        assert_eq!(
+            html_body("see <a href=\"x\">x</a>"),
+            "see <a href=\"x\">x</a>"
+        );
+    }
+
+    #[test]
+    fn a_lone_less_than_is_text() {
+        assert_eq!(html_body("a < b > c"), "<p>a &lt; b &gt; c</p>");
+    }
+}

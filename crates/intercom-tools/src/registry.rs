@@ -1,0 +1,467 @@
+//! The registry: lookup by name or alias, validation, request building and execution.
+
+use intercom_client::{Client, Request};
+use serde_json::{Map, Value, json};
+
+use crate::aliases::{self, Alias};
+use crate::schema::or_list;
+use crate::spec::{Args, Handler, Rule, Tool};
+use crate::validate::{self, describe};
+use crate::{ToolError, build, catalog};
+
+/// Parameters every tool accepts and ignores (Scalekit sends them).
+pub const IGNORED_PARAMS: &[&str] = &["schema_version", "tool_version"];
+
+/// Every tool and alias; the single source of truth for tools/list, `intercom tools` and docs.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    tools: Vec<&'static Tool>,
+    aliases: Vec<&'static Alias>,
+}
+
+impl Default for Registry {
+    fn default() -> Registry {
+        Registry::builtin()
+    }
+}
+
+/// A tool resolved from a name, and the alias the name was, if any.
+#[derive(Debug, Clone, Copy)]
+pub struct Lookup {
+    pub tool: &'static Tool,
+    pub alias: Option<&'static Alias>,
+}
+
+/// A validated call, ready to be planned or run.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub tool: &'static Tool,
+    pub alias: Option<&'static Alias>,
+    /// Arguments after alias renames, presets and defaults, validated.
+    pub args: Args,
+}
+
+impl Registry {
+    /// The built-in tools and Composio aliases.
+    pub fn builtin() -> Registry {
+        Registry {
+            tools: catalog::all(),
+            aliases: aliases::COMPOSIO.iter().collect(),
+        }
+    }
+
+    pub fn tools(&self) -> &[&'static Tool] {
+        &self.tools
+    }
+
+    pub fn aliases(&self) -> &[&'static Alias] {
+        &self.aliases
+    }
+
+    /// The aliases that point at `tool`.
+    pub fn aliases_of(&self, tool: &str) -> Vec<&'static Alias> {
+        self.aliases
+            .iter()
+            .copied()
+            .filter(|a| a.target == tool)
+            .collect()
+    }
+
+    /// A tool by its canonical name.
+    pub fn tool(&self, name: &str) -> Option<&'static Tool> {
+        self.tools.iter().copied().find(|t| t.name == name)
+    }
+
+    /// A tool by name or alias (exact first, then ignoring case); else the nearest names.
+    pub fn lookup(&self, name: &str) -> Result<Lookup, ToolError> {
+        let name = name.trim();
+        if let Some(tool) = self.tool(name) {
+            return Ok(Lookup { tool, alias: None });
+        }
+        let alias = self
+            .aliases
+            .iter()
+            .copied()
+            .find(|a| a.name == name)
+            .or_else(|| {
+                self.aliases
+                    .iter()
+                    .copied()
+                    .find(|a| a.name.eq_ignore_ascii_case(name))
+            });
+        if let Some(alias) = alias {
+            let tool = self
+                .tool(alias.target)
+                .ok_or_else(|| ToolError::UnknownTool {
+                    name: alias.target.to_owned(),
+                    suggestions: vec![],
+                })?;
+            return Ok(Lookup {
+                tool,
+                alias: Some(alias),
+            });
+        }
+        if let Some(tool) = self
+            .tools
+            .iter()
+            .copied()
+            .find(|t| t.name.eq_ignore_ascii_case(name))
+        {
+            return Ok(Lookup { tool, alias: None });
+        }
+        Err(ToolError::UnknownTool {
+            name: name.to_owned(),
+            suggestions: self.suggest(name),
+        })
+    }
+
+    /// Up to three known names close to `name`: tool names, and aliases whose tool is not
+    /// already suggested.
+    pub fn suggest(&self, name: &str) -> Vec<String> {
+        let lower = name.trim().to_ascii_lowercase();
+        let bare = lower.strip_prefix("intercom_").unwrap_or(&lower).to_owned();
+        let score = |candidate: &str| {
+            let c = candidate.to_ascii_lowercase();
+            let c_bare = c.strip_prefix("intercom_").unwrap_or(&c);
+            // Compare without the shared `intercom_` prefix, which would make every name look close.
+            let mut score = strsim::jaro_winkler(&bare, c_bare);
+            if bare.len() >= 4 && c_bare.contains(bare.as_str()) {
+                score = score.max(0.9);
+            }
+            score
+        };
+        // (score, name, tool it stands for); tools win ties over aliases.
+        let mut scored: Vec<(f64, &str, &str)> = self
+            .tools
+            .iter()
+            .map(|t| (score(t.name) + 0.001, t.name, t.name))
+            .chain(
+                self.aliases
+                    .iter()
+                    .map(|a| (score(a.name), a.name, a.target)),
+            )
+            .filter(|(s, _, _)| *s >= 0.8)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        let mut out: Vec<(&str, &str)> = Vec::new();
+        for (_, name, target) in scored {
+            if out.len() == 3 {
+                break;
+            }
+            if !out.iter().any(|(_, t)| *t == target) {
+                out.push((name, target));
+            }
+        }
+        out.into_iter().map(|(n, _)| n.to_owned()).collect()
+    }
+
+    /// Looks the tool up and validates `args` (an object, or `null` for none).
+    pub fn prepare(&self, name: &str, args: Value) -> Result<Call, ToolError> {
+        let Lookup { tool, alias } = self.lookup(name)?;
+        let args = normalize(tool, alias, args)?;
+        Ok(Call { tool, alias, args })
+    }
+
+    /// The request(s) a call would send, without sending anything.
+    pub fn plan(&self, name: &str, args: Value) -> Result<Vec<Request>, ToolError> {
+        self.prepare(name, args)?.requests()
+    }
+
+    /// Validates, then sends the call's request(s) with `client`.
+    pub async fn call(&self, client: &Client, name: &str, args: Value) -> Result<Value, ToolError> {
+        self.prepare(name, args)?.run(client).await
+    }
+
+    /// One tool as JSON: name, aliases, toolset, description, annotations, input schema, operations.
+    pub fn tool_json(&self, tool: &Tool) -> Value {
+        let aliases: Vec<Value> = self
+            .aliases_of(tool.name)
+            .into_iter()
+            .map(alias_json)
+            .collect();
+        let operations: Vec<Value> = tool
+            .operations
+            .iter()
+            .map(|op| json!({ "method": op.method.as_str(), "path": op.path, "operation_id": op.operation_id }))
+            .collect();
+        json!({
+            "name": tool.name,
+            "toolset": tool.toolset.as_str(),
+            "description": tool.description,
+            "aliases": aliases,
+            "annotations": tool.annotations,
+            "input_schema": tool.input_schema(),
+            "operations": operations,
+        })
+    }
+
+    /// Every tool as JSON (the output of `intercom tools --json`).
+    pub fn to_json(&self) -> Value {
+        Value::Array(self.tools.iter().map(|t| self.tool_json(t)).collect())
+    }
+
+    /// `docs/tools.md`.
+    pub fn markdown(&self) -> String {
+        crate::docs::markdown(self)
+    }
+}
+
+fn alias_json(alias: &Alias) -> Value {
+    let mut map = Map::new();
+    map.insert("name".into(), json!(alias.name));
+    if !alias.renames.is_empty() {
+        let renames: Map<String, Value> = alias
+            .renames
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), json!(b)))
+            .collect();
+        map.insert("renames".into(), Value::Object(renames));
+    }
+    if !alias.presets.is_empty() {
+        let presets: Map<String, Value> = alias
+            .presets
+            .iter()
+            .map(|(a, b)| ((*a).to_owned(), json!(b)))
+            .collect();
+        map.insert("presets".into(), Value::Object(presets));
+    }
+    Value::Object(map)
+}
+
+impl Call {
+    /// The request(s) this call sends, in order.
+    pub fn requests(&self) -> Result<Vec<Request>, ToolError> {
+        match self.tool.handler {
+            Handler::Direct => Ok(vec![build::direct(self.tool, &self.args)?]),
+            Handler::Build(f) => Ok(vec![f(self.tool, &self.args)?]),
+            Handler::Workflow { plan, .. } => plan(self.tool, &self.args),
+        }
+    }
+
+    /// Sends the call and returns Intercom's JSON (or the workflow's result).
+    pub async fn run(&self, client: &Client) -> Result<Value, ToolError> {
+        let request = match self.tool.handler {
+            Handler::Direct => build::direct(self.tool, &self.args)?,
+            Handler::Build(f) => f(self.tool, &self.args)?,
+            Handler::Workflow { run, .. } => return run(self.tool, client, &self.args).await,
+        };
+        tracing::debug!(tool = self.tool.name, method = request.method.as_str(), path = %request.path, "calling");
+        client
+            .json(&request)
+            .await
+            .map_err(|source| ToolError::api(self.tool.name, source))
+    }
+}
+
+/// Aliases, ignored parameters, nulls, validation, defaults and rules, in that order.
+fn normalize(
+    tool: &'static Tool,
+    alias: Option<&'static Alias>,
+    args: Value,
+) -> Result<Args, ToolError> {
+    let reported = alias.map_or(tool.name, |a| a.name);
+    let mut args = match args {
+        Value::Null => Map::new(),
+        Value::Object(map) => map,
+        other => {
+            return Err(ToolError::validation(
+                reported,
+                "",
+                format!(
+                    "the arguments must be a JSON object, got {}",
+                    describe(&other)
+                ),
+            ));
+        }
+    };
+    for key in IGNORED_PARAMS {
+        args.remove(*key);
+    }
+    args.retain(|_, v| !v.is_null());
+
+    if let Some(alias) = alias {
+        for (from, to) in alias.renames {
+            if tool.param(from).is_some() {
+                continue;
+            }
+            if let Some(v) = args.remove(*from) {
+                if args.contains_key(*to) {
+                    return Err(ToolError::validation(
+                        reported,
+                        *from,
+                        format!("and `{to}` name the same thing: give only one"),
+                    ));
+                }
+                args.insert((*to).to_owned(), v);
+            }
+        }
+        for (key, value) in alias.presets {
+            match args.get(*key) {
+                None => {
+                    args.insert((*key).to_owned(), Value::String((*value).to_owned()));
+                }
+                Some(Value::String(given)) if given == value => {}
+                Some(other) => {
+                    return Err(ToolError::validation(
+                        reported,
+                        *key,
+                        format!(
+                            "is always `{value}` for {}, got {}; call {} to choose another",
+                            alias.name,
+                            describe(other),
+                            tool.name
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    let shown = |field: &str| -> String {
+        let Some(alias) = alias else {
+            return field.to_owned();
+        };
+        let (root, rest) = split_root(field);
+        match alias.renames.iter().find(|(_, to)| *to == root) {
+            Some((from, _)) => format!("{from}{rest}"),
+            None => field.to_owned(),
+        }
+    };
+
+    let instance = Value::Object(args);
+    if let Err(v) = validate::validate(&tool.input_schema(), &instance) {
+        let (root, _) = split_root(&v.field);
+        let hint = tool.param(root).and_then(|p| p.hint);
+        let message = match hint {
+            Some(hint) if v.message == "is required" || v.message == "must not be empty" => {
+                format!("{}: {hint}", v.message)
+            }
+            _ => v.message,
+        };
+        return Err(ToolError::validation(reported, shown(&v.field), message));
+    }
+    let Value::Object(mut args) = instance else {
+        unreachable!("validated as an object")
+    };
+
+    for p in tool.params {
+        if let Some(default) = p.default {
+            args.entry(p.name.to_owned())
+                .or_insert_with(|| Value::String(default.to_owned()));
+        }
+    }
+
+    for rule in tool.rules {
+        check_rule(tool, reported, rule, &args, &shown)?;
+    }
+    Ok(args)
+}
+
+fn split_root(field: &str) -> (&str, &str) {
+    let end = field.find(['.', '[']).unwrap_or(field.len());
+    field.split_at(end)
+}
+
+fn matches_when(args: &Args, when: &str, equals: &[&str]) -> Option<String> {
+    let value = args.get(when)?.as_str()?;
+    equals.contains(&value).then(|| value.to_owned())
+}
+
+fn check_rule(
+    tool: &Tool,
+    reported: &str,
+    rule: &Rule,
+    args: &Args,
+    shown: &dyn Fn(&str) -> String,
+) -> Result<(), ToolError> {
+    let hint = |field: &str| {
+        tool.param(field)
+            .and_then(|p| p.hint)
+            .map(|h| format!(": {h}"))
+            .unwrap_or_default()
+    };
+    match *rule {
+        Rule::AnyOf { fields } => {
+            if !fields.iter().any(|f| args.contains_key(*f)) {
+                let others: Vec<String> = fields[1..]
+                    .iter()
+                    .map(|f| format!("`{}`", shown(f)))
+                    .collect();
+                return Err(ToolError::validation(
+                    reported,
+                    shown(fields[0]),
+                    format!(
+                        "(or {}) is required: give at least one of them",
+                        or_list(&others.iter().map(String::as_str).collect::<Vec<_>>())
+                    ),
+                ));
+            }
+        }
+        Rule::RequiredIf {
+            field,
+            when,
+            equals,
+        } => {
+            if let Some(value) = matches_when(args, when, equals) {
+                if !args.contains_key(field) {
+                    return Err(ToolError::validation(
+                        reported,
+                        shown(field),
+                        format!(
+                            "is required when `{}` is `{value}`{}",
+                            shown(when),
+                            hint(field)
+                        ),
+                    ));
+                }
+            }
+        }
+        Rule::AnyOfIf {
+            fields,
+            when,
+            equals,
+        } => {
+            if let Some(value) = matches_when(args, when, equals) {
+                if !fields.iter().any(|f| args.contains_key(*f)) {
+                    let others: Vec<String> = fields[1..]
+                        .iter()
+                        .map(|f| format!("`{}`", shown(f)))
+                        .collect();
+                    return Err(ToolError::validation(
+                        reported,
+                        shown(fields[0]),
+                        format!(
+                            "(or {}) is required when `{}` is `{value}`{}",
+                            or_list(&others.iter().map(String::as_str).collect::<Vec<_>>()),
+                            shown(when),
+                            hint(fields[0])
+                        ),
+                    ));
+                }
+            }
+        }
+        Rule::OnlyIf {
+            field,
+            when,
+            equals,
+        } => {
+            if args.contains_key(field) && matches_when(args, when, equals).is_none() {
+                let actual = args.get(when).map_or_else(
+                    || "not given".to_owned(),
+                    |v| format!("`{}`", crate::build::query_value(v)),
+                );
+                let allowed: Vec<String> = equals.iter().map(|e| format!("`{e}`")).collect();
+                return Err(ToolError::validation(
+                    reported,
+                    shown(field),
+                    format!(
+                        "only applies when `{}` is {} (it is {actual}): leave it out",
+                        shown(when),
+                        or_list(&allowed.iter().map(String::as_str).collect::<Vec<_>>())
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}

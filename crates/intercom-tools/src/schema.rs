@@ -1,0 +1,119 @@
+//! JSON Schema generation from a tool's parameter table.
+//!
+//! Every schema is object-rooted with no `anyOf`/`oneOf`/`allOf`, and uses only
+//! [`crate::validate::SUPPORTED_KEYWORDS`], so the validator enforces all of it.
+
+use serde_json::{Map, Value, json};
+
+use crate::spec::{JsonType, Param, Rule, Tool};
+
+/// The input schema of `tool`.
+pub fn tool_schema(tool: &Tool) -> Value {
+    let mut schema = object_schema(tool.params, |p| rule_note(tool.rules, p.name));
+    if let Value::Object(map) = &mut schema {
+        // Keep the root free of a description: MCP clients show the tool's own.
+        map.remove("description");
+    }
+    schema
+}
+
+fn object_schema(params: &[Param], note: impl Fn(&Param) -> Option<String>) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for p in params {
+        properties.insert(p.name.to_owned(), param_schema(p, note(p)));
+        if p.required {
+            required.push(Value::String(p.name.to_owned()));
+        }
+    }
+    let mut map = Map::new();
+    map.insert("type".into(), json!("object"));
+    map.insert("properties".into(), Value::Object(properties));
+    if !required.is_empty() {
+        map.insert("required".into(), Value::Array(required));
+    }
+    map.insert("additionalProperties".into(), json!(false));
+    Value::Object(map)
+}
+
+fn param_schema(p: &Param, note: Option<String>) -> Value {
+    let mut map = Map::new();
+    if let Some(ty) = p.ty.as_str() {
+        map.insert("type".into(), json!(ty));
+    }
+    let description = match note {
+        Some(note) => format!("{} {note}", p.description),
+        None => p.description.to_owned(),
+    };
+    map.insert("description".into(), Value::String(description));
+    if !p.allowed.is_empty() {
+        map.insert("enum".into(), json!(p.allowed));
+    }
+    if let Some(default) = p.default {
+        map.insert("default".into(), json!(default));
+    }
+    if p.non_empty {
+        map.insert("minLength".into(), json!(1));
+    }
+    if let Some(min) = p.minimum {
+        map.insert("minimum".into(), json!(min));
+    }
+    if let Some(max) = p.maximum {
+        map.insert("maximum".into(), json!(max));
+    }
+    if p.ty == JsonType::Object && !p.properties.is_empty() {
+        if let Value::Object(inner) = object_schema(p.properties, |_| None) {
+            for (k, v) in inner {
+                if k != "type" {
+                    map.insert(k, v);
+                }
+            }
+        }
+    }
+    if let Some(items) = p.items.and_then(JsonType::as_str) {
+        map.insert("items".into(), json!({ "type": items }));
+    }
+    Value::Object(map)
+}
+
+/// A sentence for the description of `field` from the tool's rules.
+fn rule_note(rules: &[Rule], field: &str) -> Option<String> {
+    let notes: Vec<String> = rules
+        .iter()
+        .filter_map(|r| match *r {
+            Rule::AnyOf { fields } if fields.contains(&field) => {
+                Some(format!("Give at least one of {}.", or_list(fields)))
+            }
+            Rule::RequiredIf {
+                field: f,
+                when,
+                equals,
+            } if f == field => Some(format!("Required when {when} is {}.", or_list(equals))),
+            Rule::AnyOfIf {
+                fields,
+                when,
+                equals,
+            } if fields.contains(&field) => Some(format!(
+                "One of {} is required when {when} is {}.",
+                fields.join(", "),
+                or_list(equals)
+            )),
+            Rule::OnlyIf {
+                field: f,
+                when,
+                equals,
+            } if f == field => Some(format!("Only allowed when {when} is {}.", or_list(equals))),
+            _ => None,
+        })
+        .collect();
+    (!notes.is_empty()).then(|| notes.join(" "))
+}
+
+/// `a`, `a or b`, `a, b or c`.
+pub(crate) fn or_list(values: &[&str]) -> String {
+    match values {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}

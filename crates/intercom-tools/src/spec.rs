@@ -1,0 +1,373 @@
+//! The declarative vocabulary of the registry: tools, their parameters, rules, annotations and
+//! the API operations they call.
+//!
+//! A tool is a `static` value. Its parameter table generates both the JSON Schema shown to agents
+//! ([`Tool::input_schema`]) and, for most tools, the request sent to Intercom
+//! ([`crate::build::direct`]). Tools that need several calls or some reshaping plug a
+//! [`Handler`] in.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use intercom_client::{Client, Method, Request};
+use serde_json::{Map, Value};
+
+use crate::ToolError;
+
+/// Validated tool arguments: a JSON object whose keys are the tool's parameter names.
+pub type Args = Map<String, Value>;
+
+/// The API area a tool belongs to; named after the spec's tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Toolset {
+    Admins,
+    Teams,
+    Contacts,
+    Companies,
+    Conversations,
+    Segments,
+    Tags,
+    Counts,
+}
+
+impl Toolset {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Toolset::Admins => "admins",
+            Toolset::Teams => "teams",
+            Toolset::Contacts => "contacts",
+            Toolset::Companies => "companies",
+            Toolset::Conversations => "conversations",
+            Toolset::Segments => "segments",
+            Toolset::Tags => "tags",
+            Toolset::Counts => "counts",
+        }
+    }
+}
+
+impl std::fmt::Display for Toolset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// JSON type of a parameter (`Any` emits no `type` keyword).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    String,
+    Integer,
+    Boolean,
+    Object,
+    Array,
+    Any,
+}
+
+impl JsonType {
+    pub fn as_str(self) -> Option<&'static str> {
+        match self {
+            JsonType::String => Some("string"),
+            JsonType::Integer => Some("integer"),
+            JsonType::Boolean => Some("boolean"),
+            JsonType::Object => Some("object"),
+            JsonType::Array => Some("array"),
+            JsonType::Any => None,
+        }
+    }
+}
+
+/// Where a parameter goes in the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// Substituted into `{name}` of the path template (percent-encoded).
+    Path,
+    /// Added to the query string.
+    Query,
+    /// A key of the JSON body.
+    Body,
+    /// Read by the tool's handler; not sent as is.
+    Input,
+}
+
+impl Location {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Body => "body",
+            Location::Input => "input",
+        }
+    }
+}
+
+/// One input parameter: generates one property of the input schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Param {
+    pub name: &'static str,
+    pub ty: JsonType,
+    pub location: Location,
+    pub required: bool,
+    pub description: &'static str,
+    /// Allowed values (strings), empty for none.
+    pub allowed: &'static [&'static str],
+    /// For strings: refuse the empty string.
+    pub non_empty: bool,
+    /// For integers: inclusive bounds.
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    /// For objects: declared properties (then no other keys are accepted). Empty means any keys.
+    pub properties: &'static [Param],
+    /// For arrays: the type of the items.
+    pub items: Option<JsonType>,
+    /// What to do when the value is missing or wrong, e.g. "call intercom_list_admins to find one".
+    pub hint: Option<&'static str>,
+    /// A string value filled in by the registry when the field is missing.
+    pub default: Option<&'static str>,
+}
+
+impl Param {
+    pub const fn new(
+        name: &'static str,
+        ty: JsonType,
+        location: Location,
+        description: &'static str,
+    ) -> Param {
+        Param {
+            name,
+            ty,
+            location,
+            required: false,
+            description,
+            allowed: &[],
+            non_empty: false,
+            minimum: None,
+            maximum: None,
+            properties: &[],
+            items: None,
+            hint: None,
+            default: None,
+        }
+    }
+    /// A required, non-empty string id substituted into the path.
+    pub const fn path(name: &'static str, description: &'static str) -> Param {
+        Param::new(name, JsonType::String, Location::Path, description)
+            .required()
+            .non_empty()
+    }
+    pub const fn query(name: &'static str, ty: JsonType, description: &'static str) -> Param {
+        Param::new(name, ty, Location::Query, description)
+    }
+    pub const fn body(name: &'static str, ty: JsonType, description: &'static str) -> Param {
+        Param::new(name, ty, Location::Body, description)
+    }
+    pub const fn input(name: &'static str, ty: JsonType, description: &'static str) -> Param {
+        Param::new(name, ty, Location::Input, description)
+    }
+    /// A nested property of an object parameter (its location is irrelevant).
+    pub const fn field(name: &'static str, ty: JsonType, description: &'static str) -> Param {
+        Param::new(name, ty, Location::Input, description)
+    }
+    pub const fn required(mut self) -> Param {
+        self.required = true;
+        self
+    }
+    pub const fn non_empty(mut self) -> Param {
+        self.non_empty = true;
+        self
+    }
+    pub const fn one_of(mut self, values: &'static [&'static str]) -> Param {
+        self.allowed = values;
+        self
+    }
+    pub const fn range(mut self, min: i64, max: i64) -> Param {
+        self.minimum = Some(min);
+        self.maximum = Some(max);
+        self
+    }
+    pub const fn min(mut self, min: i64) -> Param {
+        self.minimum = Some(min);
+        self
+    }
+    pub const fn fields(mut self, properties: &'static [Param]) -> Param {
+        self.properties = properties;
+        self
+    }
+    pub const fn items(mut self, ty: JsonType) -> Param {
+        self.items = Some(ty);
+        self
+    }
+    pub const fn hint(mut self, hint: &'static str) -> Param {
+        self.hint = Some(hint);
+        self
+    }
+    pub const fn default(mut self, value: &'static str) -> Param {
+        self.default = Some(value);
+        self
+    }
+}
+
+/// A constraint between parameters that a JSON Schema without `if`/`oneOf` cannot say.
+#[derive(Debug, Clone, Copy)]
+pub enum Rule {
+    /// At least one of `fields` is required.
+    AnyOf { fields: &'static [&'static str] },
+    /// `field` is required when `when` has one of `equals`.
+    RequiredIf {
+        field: &'static str,
+        when: &'static str,
+        equals: &'static [&'static str],
+    },
+    /// At least one of `fields` is required when `when` has one of `equals`.
+    AnyOfIf {
+        fields: &'static [&'static str],
+        when: &'static str,
+        equals: &'static [&'static str],
+    },
+    /// `field` is only allowed when `when` has one of `equals`.
+    OnlyIf {
+        field: &'static str,
+        when: &'static str,
+        equals: &'static [&'static str],
+    },
+}
+
+/// MCP-style hints about a tool's effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Annotations {
+    pub read_only: bool,
+    pub destructive: bool,
+    pub idempotent: bool,
+    pub open_world: bool,
+}
+
+impl Annotations {
+    /// Reads only.
+    pub const READ: Annotations = Annotations {
+        read_only: true,
+        destructive: false,
+        idempotent: true,
+        open_world: true,
+    };
+    /// Creates something new each time (a reply, a conversation).
+    pub const CREATE: Annotations = Annotations {
+        read_only: false,
+        destructive: false,
+        idempotent: false,
+        open_world: true,
+    };
+    /// Writes that can be repeated with the same effect (update, attach, upsert).
+    pub const UPDATE: Annotations = Annotations {
+        read_only: false,
+        destructive: false,
+        idempotent: true,
+        open_world: true,
+    };
+    /// Removes data or an association.
+    pub const DELETE: Annotations = Annotations {
+        read_only: false,
+        destructive: true,
+        idempotent: true,
+        open_world: true,
+    };
+}
+
+/// One API operation a tool may call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    pub method: Method,
+    /// Path template with `{param}` placeholders, e.g. `/conversations/{conversation_id}/parts`.
+    pub path: &'static str,
+    /// The spec's operationId.
+    pub operation_id: &'static str,
+    /// Safe to send again (a search sent as POST, an upsert, an attach).
+    pub idempotent: bool,
+}
+
+impl Operation {
+    pub const fn new(method: Method, path: &'static str, operation_id: &'static str) -> Operation {
+        let idempotent = matches!(method, Method::Get | Method::Put | Method::Delete);
+        Operation {
+            method,
+            path,
+            operation_id,
+            idempotent,
+        }
+    }
+    pub const fn get(path: &'static str, operation_id: &'static str) -> Operation {
+        Operation::new(Method::Get, path, operation_id)
+    }
+    pub const fn post(path: &'static str, operation_id: &'static str) -> Operation {
+        Operation::new(Method::Post, path, operation_id)
+    }
+    pub const fn put(path: &'static str, operation_id: &'static str) -> Operation {
+        Operation::new(Method::Put, path, operation_id)
+    }
+    pub const fn delete(path: &'static str, operation_id: &'static str) -> Operation {
+        Operation::new(Method::Delete, path, operation_id)
+    }
+    /// Marks a POST as safe to repeat.
+    pub const fn idempotent(mut self) -> Operation {
+        self.idempotent = true;
+        self
+    }
+    /// `METHOD /path/{template}`.
+    pub fn display(&self) -> String {
+        format!("{} {}", self.method.as_str(), self.path)
+    }
+}
+
+/// A boxed future returned by workflow handlers.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Builds the one request of a tool from validated arguments.
+pub type BuildFn = fn(&Tool, &Args) -> Result<Request, ToolError>;
+/// Lists the requests a workflow would send (for `--dry-run`).
+pub type PlanFn = fn(&Tool, &Args) -> Result<Vec<Request>, ToolError>;
+/// Runs a workflow.
+pub type RunFn =
+    for<'a> fn(&'a Tool, &'a Client, &'a Args) -> BoxFuture<'a, Result<Value, ToolError>>;
+
+/// How a tool turns arguments into API calls.
+#[derive(Clone, Copy)]
+pub enum Handler {
+    /// One request built from the parameter table and `operations[0]`.
+    Direct,
+    /// One request built by a function (choosing the operation, reshaping the body).
+    Build(BuildFn),
+    /// Several calls and a computed result.
+    Workflow { plan: PlanFn, run: RunFn },
+}
+
+impl std::fmt::Debug for Handler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Handler::Direct => f.write_str("Direct"),
+            Handler::Build(_) => f.write_str("Build"),
+            Handler::Workflow { .. } => f.write_str("Workflow"),
+        }
+    }
+}
+
+/// One tool.
+#[derive(Debug, Clone, Copy)]
+pub struct Tool {
+    pub name: &'static str,
+    pub toolset: Toolset,
+    pub description: &'static str,
+    pub params: &'static [Param],
+    pub rules: &'static [Rule],
+    pub annotations: Annotations,
+    /// Every operation the tool may call; the first is the one a `Direct` tool calls.
+    pub operations: &'static [Operation],
+    pub handler: Handler,
+}
+
+impl Tool {
+    pub fn param(&self, name: &str) -> Option<&'static Param> {
+        self.params.iter().find(|p| p.name == name)
+    }
+    /// The JSON Schema of the tool's input.
+    pub fn input_schema(&self) -> Value {
+        crate::schema::tool_schema(self)
+    }
+}

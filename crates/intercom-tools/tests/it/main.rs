@@ -1,0 +1,30 @@
+//! Integration tests of the registry: schemas, validation, aliases, request building (no
+//! socket), and every tool end to end against a sandbox on a real socket.
+
+mod aliases;
+mod e2e;
+mod registry_json;
+mod requests;
+mod schema;
+mod validation;
+
+/// Lines of `shared/reference/required-tools.tsv` (beside the checkout) as column maps.
+pub fn required_tools() -> Vec<std::collections::HashMap<String, String>> {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/reference/required-tools.tsv"
+    );
+    let text = std::fs::read_to_string(path)
+        .expect("shared/reference/required-tools.tsv beside the checkout");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .zip(l.split('\t'))
+                .map(|(h, v)| ((*h).to_owned(), v.to_owned()))
+                .collect()
+        })
+        .collect()
+}
