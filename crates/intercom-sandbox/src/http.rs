@@ -143,7 +143,10 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/admins/{id}/away", put(api::admins::set_away))
         .route("/teams", get(api::admins::list_teams))
         .route("/teams/{id}", get(api::admins::retrieve_team))
-        .route("/contacts", get(api::contacts::list).post(api::contacts::create))
+        .route(
+            "/contacts",
+            get(api::contacts::list).post(api::contacts::create),
+        )
         .route("/contacts/search", post(api::contacts::search))
         .route(
             "/contacts/find_by_external_id/{external_id}",
@@ -161,7 +164,10 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             "/contacts/{id}/tags",
             get(api::contacts::list_tags).post(api::contacts::attach_tag),
         )
-        .route("/contacts/{id}/tags/{tag_id}", delete(api::contacts::detach_tag))
+        .route(
+            "/contacts/{id}/tags/{tag_id}",
+            delete(api::contacts::detach_tag),
+        )
         .route("/contacts/{id}/segments", get(api::contacts::list_segments))
         .route(
             "/contacts/{id}/companies",
@@ -183,12 +189,24 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
                 .put(api::companies::update)
                 .delete(api::companies::remove),
         )
-        .route("/companies/{id}/contacts", get(api::companies::list_contacts))
-        .route("/companies/{id}/segments", get(api::companies::list_segments))
+        .route(
+            "/companies/{id}/contacts",
+            get(api::companies::list_contacts),
+        )
+        .route(
+            "/companies/{id}/segments",
+            get(api::companies::list_segments),
+        )
         .route("/segments", get(api::tags::list_segments))
         .route("/segments/{id}", get(api::tags::retrieve_segment))
-        .route("/tags", get(api::tags::list).post(api::tags::create_or_update))
-        .route("/tags/{id}", get(api::tags::retrieve).delete(api::tags::remove))
+        .route(
+            "/tags",
+            get(api::tags::list).post(api::tags::create_or_update),
+        )
+        .route(
+            "/tags/{id}",
+            get(api::tags::retrieve).delete(api::tags::remove),
+        )
         .route(
             "/conversations",
             get(api::conversations::list).post(api::conversations::create),
@@ -199,8 +217,14 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             get(api::conversations::retrieve).put(api::conversations::update),
         )
         .route("/conversations/{id}/reply", post(api::conversations::reply))
-        .route("/conversations/{id}/parts", post(api::conversations::manage))
-        .route("/conversations/{id}/tags", post(api::conversations::attach_tag))
+        .route(
+            "/conversations/{id}/parts",
+            post(api::conversations::manage),
+        )
+        .route(
+            "/conversations/{id}/tags",
+            post(api::conversations::attach_tag),
+        )
         .route(
             "/conversations/{id}/tags/{tag_id}",
             delete(api::conversations::detach_tag),
@@ -270,6 +294,9 @@ async fn outer(State(state): State<Arc<AppState>>, request: Request, next: Next)
             })
         }
     };
+    if needs_error_list(&response) {
+        response = as_error_list(response, &request_id).await;
+    }
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
@@ -290,6 +317,37 @@ async fn outer(State(state): State<Arc<AppState>>, request: Request, next: Next)
         log.push_back(entry);
     }
     response
+}
+
+/// An error answer that did not come from our handlers (an extractor's rejection, say).
+fn needs_error_list(response: &Response) -> bool {
+    let status = response.status();
+    let json = response
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    (status.is_client_error() || status.is_server_error()) && !json
+}
+
+/// Rewrites a non-JSON error answer as an Intercom `error.list`, keeping its status and text.
+async fn as_error_list(response: Response, request_id: &str) -> Response {
+    let status = response.status();
+    let text = axum::body::to_bytes(response.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_owned())
+        .unwrap_or_default();
+    let message = if text.is_empty() {
+        status
+            .canonical_reason()
+            .unwrap_or("Request failed")
+            .to_owned()
+    } else {
+        text
+    };
+    REQUEST_ID.sync_scope(request_id.to_owned(), || {
+        ApiError::new(status, default_fault_code(status), message).into_response()
+    })
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {
@@ -337,10 +395,7 @@ async fn gate(State(state): State<Arc<AppState>>, request: Request, next: Next) 
         let mut err = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limit_exceeded",
-            format!(
-                "Exceeded rate limit of {} in 10_seconds",
-                state.rate_limit
-            ),
+            format!("Exceeded rate limit of {} in 10_seconds", state.rate_limit),
         );
         err.retry_after = Some((reset - now).max(1) as u64);
         err.into_response()
@@ -389,8 +444,7 @@ fn take_fault(state: &AppState, method: &str, path: &str) -> Option<ApiError> {
     let mut faults = lock(&state.faults);
     let index = faults.iter().position(|f| {
         path.starts_with(&f.path_prefix)
-            && f
-                .method
+            && f.method
                 .as_deref()
                 .is_none_or(|m| m.eq_ignore_ascii_case(method))
     })?;
@@ -416,7 +470,7 @@ fn take_fault(state: &AppState, method: &str, path: &str) -> Option<ApiError> {
 
 fn default_fault_code(status: StatusCode) -> &'static str {
     match status.as_u16() {
-        400 => "parameter_invalid",
+        400 | 413 | 415 => "parameter_invalid",
         401 => "unauthorized",
         403 => "forbidden",
         404 => "not_found",
@@ -494,7 +548,11 @@ impl Body {
     fn wrong_type(&self, field: &str, wanted: &str, got: &Value) -> ApiError {
         ApiError::invalid(
             &self.path(field),
-            format!("{} must be {wanted}, not {}", self.path(field), json_type(got)),
+            format!(
+                "{} must be {wanted}, not {}",
+                self.path(field),
+                json_type(got)
+            ),
         )
     }
 
@@ -507,8 +565,12 @@ impl Body {
     }
 
     pub fn str_req(&self, field: &str) -> ApiResult<String> {
-        self.str_opt(field)?
-            .ok_or_else(|| ApiError::missing(&self.path(field), format!("{} is required", self.path(field))))
+        self.str_opt(field)?.ok_or_else(|| {
+            ApiError::missing(
+                &self.path(field),
+                format!("{} is required", self.path(field)),
+            )
+        })
     }
 
     /// A string, or an integer taken as its decimal text (ids are sent both ways).
@@ -522,8 +584,12 @@ impl Body {
     }
 
     pub fn id_req(&self, field: &str) -> ApiResult<String> {
-        self.id_opt(field)?
-            .ok_or_else(|| ApiError::missing(&self.path(field), format!("{} is required", self.path(field))))
+        self.id_opt(field)?.ok_or_else(|| {
+            ApiError::missing(
+                &self.path(field),
+                format!("{} is required", self.path(field)),
+            )
+        })
     }
 
     pub fn i64_opt(&self, field: &str) -> ApiResult<Option<i64>> {
@@ -546,8 +612,12 @@ impl Body {
     }
 
     pub fn bool_req(&self, field: &str) -> ApiResult<bool> {
-        self.bool_opt(field)?
-            .ok_or_else(|| ApiError::missing(&self.path(field), format!("{} is required", self.path(field))))
+        self.bool_opt(field)?.ok_or_else(|| {
+            ApiError::missing(
+                &self.path(field),
+                format!("{} is required", self.path(field)),
+            )
+        })
     }
 
     pub fn object_opt(&self, field: &str) -> ApiResult<Option<Map<String, Value>>> {
@@ -655,6 +725,70 @@ impl Params {
                 name,
                 format!("{name} must be true or false, not {other:?}"),
             )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use axum::Router;
+    use axum::body::Body;
+    use axum::middleware;
+    use axum::routing::get;
+    use http::Request;
+    use tower::ServiceExt;
+
+    use super::{AppState, outer};
+    use crate::config::SandboxConfig;
+
+    async fn boom() -> &'static str {
+        panic!("handler exploded")
+    }
+
+    async fn plain_rejection() -> (http::StatusCode, &'static str) {
+        (http::StatusCode::PAYLOAD_TOO_LARGE, "length limit exceeded")
+    }
+
+    #[tokio::test]
+    async fn panics_and_plain_errors_become_error_lists() {
+        let state = Arc::new(
+            AppState::open(SandboxConfig::default().contacts(1).conversations(1)).unwrap(),
+        );
+        let router = Router::new()
+            .route("/boom", get(boom))
+            .route("/plain", get(plain_rejection))
+            .layer(middleware::from_fn_with_state(state.clone(), outer))
+            .with_state(state);
+        for (path, status, code, text) in [
+            ("/boom", 500, "server_error", "handler exploded"),
+            ("/plain", 413, "parameter_invalid", "length limit exceeded"),
+        ] {
+            let response = router
+                .clone()
+                .oneshot(Request::get(path).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), status);
+            let rid = response.headers()["x-request-id"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(body["type"], "error.list");
+            assert_eq!(body["request_id"], rid.as_str());
+            assert_eq!(body["errors"][0]["code"], code);
+            assert!(
+                body["errors"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains(text),
+                "{body}"
+            );
         }
     }
 }

@@ -23,7 +23,18 @@ pub(crate) fn html_to_text(html: &str) -> String {
             || (closing
                 && matches!(
                     name.as_str(),
-                    "p" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "pre" | "blockquote"
+                    "p" | "div"
+                        | "li"
+                        | "h1"
+                        | "h2"
+                        | "h3"
+                        | "h4"
+                        | "h5"
+                        | "h6"
+                        | "ul"
+                        | "ol"
+                        | "pre"
+                        | "blockquote"
                 ));
         if breaks && !out.is_empty() && !out.ends_with('\n') {
             out.push('\n');

@@ -9,8 +9,8 @@ use serde_json::{Value, json};
 use crate::api::companies::blank_company;
 use crate::api::conversations::{blank_conversation, contact_author};
 use crate::api::model::{
-    applied_tag, blank_contact, company_keys, contact_keys, contact_reference,
-    derive_conversation, object_id, part_doc,
+    applied_tag, blank_contact, company_keys, contact_keys, contact_reference, derive_conversation,
+    object_id, part_doc,
 };
 use crate::config::SandboxConfig;
 use crate::store::{Keys, Kind, Rel, Store};
@@ -31,36 +31,102 @@ pub(crate) fn epoch(seed: u64) -> i64 {
 }
 
 /// Seeds an empty store; on a store seeded before, reads the workspace back.
-pub(crate) fn ensure_seeded(store: &mut Store, config: &SandboxConfig) -> rusqlite::Result<Workspace> {
+pub(crate) fn ensure_seeded(
+    store: &mut Store,
+    config: &SandboxConfig,
+) -> rusqlite::Result<Workspace> {
     if let (Some(me), Some(app)) = (store.meta("me_admin_id")?, store.meta("app")?) {
         let app = serde_json::from_str(&app).unwrap_or(Value::Null);
-        return Ok(Workspace { me_admin_id: me, app });
+        return Ok(Workspace {
+            me_admin_id: me,
+            app,
+        });
     }
     store.transaction(|s| seed(s, config))
 }
 
 const FIRST: &[&str] = &[
     "Olivia", "Liam", "Emma", "Noah", "Amelia", "Oliver", "Sophia", "Elijah", "Isabella", "Lucas",
-    "Mia", "Mateo", "Aisha", "Kenji", "Fatima", "Diego", "Hannah", "Ravi", "Zoe", "Ethan",
-    "Leah", "Omar", "Grace", "Felix", "Nora", "Hugo", "Chloe", "Ivan", "Ines", "Tariq",
-    "Yuki", "Sven", "Lucia", "Malik", "Freya", "Arjun", "Clara", "Kofi", "Elena", "Marcus",
+    "Mia", "Mateo", "Aisha", "Kenji", "Fatima", "Diego", "Hannah", "Ravi", "Zoe", "Ethan", "Leah",
+    "Omar", "Grace", "Felix", "Nora", "Hugo", "Chloe", "Ivan", "Ines", "Tariq", "Yuki", "Sven",
+    "Lucia", "Malik", "Freya", "Arjun", "Clara", "Kofi", "Elena", "Marcus",
 ];
 const LAST: &[&str] = &[
-    "Smith", "Garcia", "Chen", "Murphy", "Kowalski", "Nguyen", "O'Brien", "Patel", "Rossi",
-    "Schmidt", "Dubois", "Silva", "Kim", "Johansson", "Okafor", "Haddad", "Novak", "Tanaka",
-    "Fischer", "Moreau", "Walsh", "Ibrahim", "Larsen", "Costa", "Brennan", "Yamamoto", "Ahmed",
-    "Lopez", "Becker", "Kelly", "Singh", "Andersen", "Russo", "Petrov", "Mensah", "Duarte",
+    "Smith",
+    "Garcia",
+    "Chen",
+    "Murphy",
+    "Kowalski",
+    "Nguyen",
+    "O'Brien",
+    "Patel",
+    "Rossi",
+    "Schmidt",
+    "Dubois",
+    "Silva",
+    "Kim",
+    "Johansson",
+    "Okafor",
+    "Haddad",
+    "Novak",
+    "Tanaka",
+    "Fischer",
+    "Moreau",
+    "Walsh",
+    "Ibrahim",
+    "Larsen",
+    "Costa",
+    "Brennan",
+    "Yamamoto",
+    "Ahmed",
+    "Lopez",
+    "Becker",
+    "Kelly",
+    "Singh",
+    "Andersen",
+    "Russo",
+    "Petrov",
+    "Mensah",
+    "Duarte",
 ];
 const COMPANY_A: &[&str] = &[
-    "Northwind", "Bluebird", "Copperleaf", "Brightline", "Harbor", "Summit", "Lumen", "Granite",
-    "Foxglove", "Redwood", "Tidewater", "Evergreen", "Ironbark", "Silverline", "Maple", "Quartz",
+    "Northwind",
+    "Bluebird",
+    "Copperleaf",
+    "Brightline",
+    "Harbor",
+    "Summit",
+    "Lumen",
+    "Granite",
+    "Foxglove",
+    "Redwood",
+    "Tidewater",
+    "Evergreen",
+    "Ironbark",
+    "Silverline",
+    "Maple",
+    "Quartz",
 ];
 const COMPANY_B: &[&str] = &[
-    "Analytics", "Logistics", "Health", "Studios", "Labs", "Foods", "Robotics", "Travel",
-    "Finance", "Learning",
+    "Analytics",
+    "Logistics",
+    "Health",
+    "Studios",
+    "Labs",
+    "Foods",
+    "Robotics",
+    "Travel",
+    "Finance",
+    "Learning",
 ];
 const INDUSTRIES: &[&str] = &[
-    "Software", "Logistics", "Healthcare", "Media", "Retail", "Manufacturing", "Education",
+    "Software",
+    "Logistics",
+    "Healthcare",
+    "Media",
+    "Retail",
+    "Manufacturing",
+    "Education",
     "Financial Services",
 ];
 const PLANS: &[&str] = &["free", "starter", "pro", "enterprise"];
@@ -290,11 +356,20 @@ fn ascii_name(text: &str) -> String {
         .to_lowercase()
 }
 
+/// A generated contact, kept compact: its document as JSON text plus what conversations need.
 struct SeedContact {
-    doc: Value,
+    id: String,
+    created: i64,
+    json: String,
+    keys: Keys,
+    author: Value,
+    reference: Value,
+    first_name: String,
     company: Option<usize>,
     tags: Vec<usize>,
     segments: Vec<usize>,
+    last_replied: Option<i64>,
+    last_contacted: Option<i64>,
 }
 
 fn seed(s: &Store, config: &SandboxConfig) -> rusqlite::Result<Workspace> {
@@ -376,7 +451,11 @@ fn seed(s: &Store, config: &SandboxConfig) -> rusqlite::Result<Workspace> {
     let tag_index = |name: &str| TAGS.iter().position(|t| *t == name);
 
     // Segments: 0 active users, 1 leads, 2 VIP customers.
-    let segment_defs = [("Active users", "user"), ("Leads", "lead"), ("VIP customers", "user")];
+    let segment_defs = [
+        ("Active users", "user"),
+        ("Leads", "lead"),
+        ("VIP customers", "user"),
+    ];
     let mut segment_docs = Vec::new();
     for (i, (name, person_type)) in segment_defs.iter().enumerate() {
         let created = now - (300 - i as i64 * 40) * DAY;
@@ -460,7 +539,13 @@ fn seed(s: &Store, config: &SandboxConfig) -> rusqlite::Result<Workspace> {
                 .to_owned(),
             None => (*pick(&mut rng, PERSONAL_DOMAINS)).to_owned(),
         };
-        let email = format!("{}.{}{}@{}", ascii_name(first), ascii_name(last), i + 1, domain);
+        let email = format!(
+            "{}.{}{}@{}",
+            ascii_name(first),
+            ascii_name(last),
+            i + 1,
+            domain
+        );
         let last_seen = created + rng.random_range(0..(now - created).max(1));
         let (city, region, country, code, continent) = *pick(&mut rng, LOCATIONS);
         let (browser, os) = *pick(&mut rng, BROWSERS);
@@ -479,7 +564,11 @@ fn seed(s: &Store, config: &SandboxConfig) -> rusqlite::Result<Workspace> {
         doc["updated_at"] = json!(last_seen);
         doc["last_seen_at"] = json!(last_seen);
         doc["browser"] = json!(browser);
-        doc["browser_version"] = json!(format!("{}.0.{}", rng.random_range(100..125), rng.random_range(1000..7000)));
+        doc["browser_version"] = json!(format!(
+            "{}.0.{}",
+            rng.random_range(100..125),
+            rng.random_range(1000..7000)
+        ));
         doc["browser_language"] = json!("en");
         doc["os"] = json!(os);
         doc["location"] = json!({
@@ -492,7 +581,11 @@ fn seed(s: &Store, config: &SandboxConfig) -> rusqlite::Result<Workspace> {
                 "lead_source": *pick(&mut rng, &["pricing page", "webinar", "docs", "referral"]),
             });
         } else {
-            doc["owner_id"] = json!(admin_ids[rng.random_range(0..admin_ids.len())].parse::<i64>().ok());
+            doc["owner_id"] = json!(
+                admin_ids[rng.random_range(0..admin_ids.len())]
+                    .parse::<i64>()
+                    .ok()
+            );
             doc["custom_attributes"] = json!({
                 "plan": *pick(&mut rng, PLANS),
                 "seats": rng.random_range(1..200),
@@ -521,12 +614,64 @@ fn seed(s: &Store, config: &SandboxConfig) -> rusqlite::Result<Workspace> {
         if let Some(c) = company {
             companies[c].2 += 1;
         }
+        let tag_refs: Vec<Value> = tags
+            .iter()
+            .map(|t| {
+                let tid = tag_docs[*t]["id"].as_str().unwrap_or_default();
+                json!({"type": "tag", "id": tid, "url": format!("/tags/{tid}")})
+            })
+            .collect();
+        let n_tags = tag_refs.len();
+        doc["tags"] = json!({"type": "list", "data": tag_refs, "url": format!("/contacts/{id}/tags"), "total_count": n_tags, "has_more": false});
+        if let Some(c) = company {
+            let cid = companies[c].0["id"].as_str().unwrap_or_default().to_owned();
+            doc["companies"] = json!({
+                "type": "list",
+                "data": [{"type": "company", "id": cid, "url": format!("/companies/{cid}")}],
+                "url": format!("/contacts/{id}/companies"),
+                "total_count": 1,
+                "has_more": false,
+            });
+        }
         contacts.push(SeedContact {
-            doc,
+            keys: contact_keys(&doc),
+            author: contact_author(&doc),
+            reference: contact_reference(&doc),
+            first_name: doc["name"]
+                .as_str()
+                .and_then(|n| n.split(' ').next())
+                .unwrap_or("there")
+                .to_owned(),
+            json: doc.to_string(),
+            id,
+            created,
             company,
             tags,
             segments,
+            last_replied: None,
+            last_contacted: None,
         });
+    }
+
+    // Companies first: their user counts are known now.
+    for (i, (doc, tags, users)) in companies.iter_mut().enumerate() {
+        let id = doc["id"].as_str().unwrap_or_default().to_owned();
+        doc["user_count"] = json!(*users);
+        doc["tags"] = json!({
+            "type": "tag.list",
+            "tags": tags.iter().map(|t| json!({"type": "tag", "id": tag_docs[*t]["id"], "name": tag_docs[*t]["name"]})).collect::<Vec<_>>(),
+        });
+        let created = doc["created_at"].as_i64().unwrap_or(now);
+        for t in tags.iter() {
+            s.link(
+                Rel::CompanyTag,
+                &id,
+                tag_docs[*t]["id"].as_str().unwrap_or_default(),
+                created,
+                Some(&admin_ids[i % admin_ids.len()]),
+            )?;
+        }
+        s.insert(Kind::Company, &id, &company_keys(doc), doc)?;
     }
 
     // Conversations with parts, in time order.
@@ -539,18 +684,13 @@ fn seed(s: &Store, config: &SandboxConfig) -> rusqlite::Result<Workspace> {
     };
     conv_times.sort_unstable();
     let mut part_counter: i64 = 100_000;
-    let mut conversations: Vec<(Value, Vec<Value>, Vec<(usize, i64, String)>)> = Vec::new();
+    let mut n_conversations = 0i64;
     for (j, created) in conv_times.into_iter().enumerate() {
         let c = rng.random_range(0..contacts.len());
         let topic = pick(&mut rng, TOPICS);
         let conversation_id = (1_000 + j as i64 + 1).to_string();
-        let contact_doc = contacts[c].doc.clone();
-        let first_name = contact_doc["name"]
-            .as_str()
-            .and_then(|n| n.split(' ').next())
-            .unwrap_or("there")
-            .to_owned();
-        let author = contact_author(&contact_doc);
+        let first_name = contacts[c].first_name.clone();
+        let author = contacts[c].author.clone();
         let source = json!({
             "type": "conversation",
             "id": (400_000_000 + j as i64 + 1).to_string(),
@@ -562,7 +702,12 @@ fn seed(s: &Store, config: &SandboxConfig) -> rusqlite::Result<Workspace> {
             "url": null,
             "redacted": false,
         });
-        let mut doc = blank_conversation(&conversation_id, created, source, vec![contact_reference(&contact_doc)]);
+        let mut doc = blank_conversation(
+            &conversation_id,
+            created,
+            source,
+            vec![contacts[c].reference.clone()],
+        );
         let team = rng.random_range(0..TEAMS.len());
         let members = TEAMS[team].1;
         let admin_i = members[rng.random_range(0..members.len())];
@@ -575,14 +720,36 @@ fn seed(s: &Store, config: &SandboxConfig) -> rusqlite::Result<Workspace> {
         let mut parts = Vec::new();
         let mut t = created;
         let mut state = "open";
-        let mut push = |parts: &mut Vec<Value>, kind: &str, body: Option<String>, at: i64, author: &Value, assigned: Value, state: &str| {
+        let mut push = |parts: &mut Vec<Value>,
+                        kind: &str,
+                        body: Option<String>,
+                        at: i64,
+                        author: &Value,
+                        assigned: Value,
+                        state: &str| {
             part_counter += 1;
-            parts.push(part_doc(&part_counter.to_string(), kind, body.as_deref(), at, author.clone(), assigned, state));
+            parts.push(part_doc(
+                &part_counter.to_string(),
+                kind,
+                body.as_deref(),
+                at,
+                author.clone(),
+                assigned,
+                state,
+            ));
         };
         let unanswered = rng.random_bool(0.12);
         if rng.random_bool(0.75) {
             t += rng.random_range(30..1_800);
-            push(&mut parts, "assignment", None, t, &admin, json!({"type": "admin", "id": admin_ids[admin_i]}), state);
+            push(
+                &mut parts,
+                "assignment",
+                None,
+                t,
+                &admin,
+                json!({"type": "admin", "id": admin_ids[admin_i]}),
+                state,
+            );
             doc["admin_assignee_id"] = json!(admin_ids[admin_i].parse::<i64>().ok());
             doc["team_assignee_id"] = json!(team_ids[team]);
         }
@@ -590,20 +757,52 @@ fn seed(s: &Store, config: &SandboxConfig) -> rusqlite::Result<Workspace> {
         let mut last_admin_at: Option<i64> = None;
         if !unanswered {
             t += rng.random_range(120..14_400);
-            push(&mut parts, "comment", Some(topic.reply.replace("{name}", &first_name)), t, &admin, Value::Null, state);
+            push(
+                &mut parts,
+                "comment",
+                Some(topic.reply.replace("{name}", &first_name)),
+                t,
+                &admin,
+                Value::Null,
+                state,
+            );
             last_admin_at = Some(t);
             doc["read"] = json!(true);
             if rng.random_bool(0.3) {
                 t += rng.random_range(60..3_600);
-                push(&mut parts, "note", Some(topic.note.to_owned()), t, &admin, Value::Null, state);
+                push(
+                    &mut parts,
+                    "note",
+                    Some(topic.note.to_owned()),
+                    t,
+                    &admin,
+                    Value::Null,
+                    state,
+                );
             }
             if rng.random_bool(0.65) {
                 t += rng.random_range(300..28_800);
-                push(&mut parts, "comment", Some(topic.follow_up.to_owned()), t, &author, Value::Null, state);
+                push(
+                    &mut parts,
+                    "comment",
+                    Some(topic.follow_up.to_owned()),
+                    t,
+                    &author,
+                    Value::Null,
+                    state,
+                );
                 last_contact_at = t;
                 if rng.random_bool(0.8) {
                     t += rng.random_range(120..14_400);
-                    push(&mut parts, "comment", Some(topic.resolution.replace("{name}", &first_name)), t, &admin, Value::Null, state);
+                    push(
+                        &mut parts,
+                        "comment",
+                        Some(topic.resolution.replace("{name}", &first_name)),
+                        t,
+                        &admin,
+                        Value::Null,
+                        state,
+                    );
                     last_admin_at = Some(t);
                 }
             }
@@ -646,78 +845,74 @@ fn seed(s: &Store, config: &SandboxConfig) -> rusqlite::Result<Workspace> {
             "tags": tags.iter().map(|(t, at, by)| applied_tag(&tag_docs[*t], *at, Some(by))).collect::<Vec<_>>(),
         });
         derive_conversation(&mut doc, &parts);
-        let cd = &mut contacts[c].doc;
-        if cd["last_replied_at"].as_i64().is_none_or(|x| x < last_contact_at) {
-            cd["last_replied_at"] = json!(last_contact_at);
+        let contact = &mut contacts[c];
+        contact.last_replied = contact.last_replied.max(Some(last_contact_at));
+        contact.last_contacted = contact.last_contacted.max(last_admin_at);
+        for (t, at, by) in &tags {
+            s.link(
+                Rel::ConversationTag,
+                &conversation_id,
+                tag_docs[*t]["id"].as_str().unwrap_or_default(),
+                *at,
+                Some(by),
+            )?;
         }
-        if let Some(at) = last_admin_at {
-            if cd["last_contacted_at"].as_i64().is_none_or(|x| x < at) {
-                cd["last_contacted_at"] = json!(at);
-            }
+        s.insert(Kind::Conversation, &conversation_id, &Keys::none(), &doc)?;
+        let part_keys = Keys::k1(Some(conversation_id.clone()));
+        for part in &parts {
+            let pid = part["id"].as_str().unwrap_or_default();
+            s.insert(Kind::Part, pid, &part_keys, part)?;
         }
-        conversations.push((doc, parts, tags));
+        n_conversations += 1;
     }
 
-    // Write everything.
-    for (i, (doc, tags, users)) in companies.iter_mut().enumerate() {
-        let id = doc["id"].as_str().unwrap_or_default().to_owned();
-        doc["user_count"] = json!(*users);
-        doc["tags"] = json!({
-            "type": "tag.list",
-            "tags": tags.iter().map(|t| json!({"type": "tag", "id": tag_docs[*t]["id"], "name": tag_docs[*t]["name"]})).collect::<Vec<_>>(),
-        });
-        let created = doc["created_at"].as_i64().unwrap_or(now);
-        for t in tags.iter() {
-            s.link(Rel::CompanyTag, &id, tag_docs[*t]["id"].as_str().unwrap_or_default(), created, Some(&admin_ids[i % admin_ids.len()]))?;
-        }
-        s.insert(Kind::Company, &id, &company_keys(doc), doc)?;
-    }
-    for contact in &mut contacts {
-        let id = contact.doc["id"].as_str().unwrap_or_default().to_owned();
-        let created = contact.doc["created_at"].as_i64().unwrap_or(now);
-        let tag_refs: Vec<Value> = contact
-            .tags
-            .iter()
-            .map(|t| {
-                let tid = tag_docs[*t]["id"].as_str().unwrap_or_default();
-                json!({"type": "tag", "id": tid, "url": format!("/tags/{tid}")})
-            })
-            .collect();
-        let n_tags = tag_refs.len();
-        contact.doc["tags"] = json!({"type": "list", "data": tag_refs, "url": format!("/contacts/{id}/tags"), "total_count": n_tags, "has_more": false});
+    // Contacts last, with the reply times the conversations gave them.
+    for contact in &contacts {
+        let id = &contact.id;
         if let Some(c) = contact.company {
-            let cid = companies[c].0["id"].as_str().unwrap_or_default().to_owned();
-            contact.doc["companies"] = json!({
-                "type": "list",
-                "data": [{"type": "company", "id": cid, "url": format!("/companies/{cid}")}],
-                "url": format!("/contacts/{id}/companies"),
-                "total_count": 1,
-                "has_more": false,
-            });
-            s.link(Rel::ContactCompany, &id, &cid, created, None)?;
+            let cid = companies[c].0["id"].as_str().unwrap_or_default();
+            s.link(Rel::ContactCompany, id, cid, contact.created, None)?;
         }
         for t in &contact.tags {
-            s.link(Rel::ContactTag, &id, tag_docs[*t]["id"].as_str().unwrap_or_default(), created, Some(&admin_ids[0]))?;
+            s.link(
+                Rel::ContactTag,
+                id,
+                tag_docs[*t]["id"].as_str().unwrap_or_default(),
+                contact.created,
+                Some(&admin_ids[0]),
+            )?;
         }
         for g in &contact.segments {
-            s.link(Rel::ContactSegment, &id, segment_docs[*g]["id"].as_str().unwrap_or_default(), created, None)?;
+            s.link(
+                Rel::ContactSegment,
+                id,
+                segment_docs[*g]["id"].as_str().unwrap_or_default(),
+                contact.created,
+                None,
+            )?;
         }
-        s.insert(Kind::Contact, &id, &contact_keys(&contact.doc), &contact.doc)?;
-    }
-    for (doc, parts, tags) in &conversations {
-        let id = doc["id"].as_str().unwrap_or_default();
-        for (t, at, by) in tags {
-            s.link(Rel::ConversationTag, id, tag_docs[*t]["id"].as_str().unwrap_or_default(), *at, Some(by))?;
-        }
-        s.insert(Kind::Conversation, id, &Keys::none(), doc)?;
-        for part in parts {
-            let pid = part["id"].as_str().unwrap_or_default();
-            s.insert(Kind::Part, pid, &Keys::k1(Some(id.to_owned())), part)?;
+        if contact.last_replied.is_some() || contact.last_contacted.is_some() {
+            let mut doc: Value = serde_json::from_str(&contact.json).unwrap_or(Value::Null);
+            if let Some(at) = contact.last_replied {
+                doc["last_replied_at"] = json!(at);
+            }
+            if let Some(at) = contact.last_contacted {
+                doc["last_contacted_at"] = json!(at);
+            }
+            s.insert(Kind::Contact, id, &contact.keys, &doc)?;
+        } else {
+            s.insert_raw(Kind::Contact, id, &contact.keys, &contact.json)?;
         }
     }
 
-    s.set_meta("conversation_counter", &(1_000 + conversations.len() as i64).to_string())?;
-    s.set_meta("message_counter", &(400_000_000 + conversations.len() as i64).to_string())?;
+    s.set_meta(
+        "conversation_counter",
+        &(1_000 + n_conversations).to_string(),
+    )?;
+    s.set_meta(
+        "message_counter",
+        &(400_000_000 + n_conversations).to_string(),
+    )?;
     s.set_meta("part_counter", &part_counter.to_string())?;
     s.set_meta("seed", &config.seed.to_string())?;
     s.set_meta("me_admin_id", &admin_ids[0])?;

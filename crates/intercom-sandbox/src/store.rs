@@ -41,6 +41,15 @@ impl Kind {
         Kind::Part,
     ];
 
+    /// Which lookup keys the kind uses (and so indexes).
+    fn indexed_keys(self) -> (bool, bool) {
+        match self {
+            Kind::Contact | Kind::Company => (true, true),
+            Kind::Tag | Kind::Part => (true, false),
+            Kind::Admin | Kind::Team | Kind::Segment | Kind::Conversation => (false, false),
+        }
+    }
+
     fn table(self) -> &'static str {
         match self {
             Kind::Admin => "admins",
@@ -187,10 +196,15 @@ impl Store {
             let t = kind.table();
             sql.push_str(&format!(
                 "CREATE TABLE IF NOT EXISTS {t} (seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                     id TEXT NOT NULL UNIQUE, k1 TEXT, k2 TEXT, doc TEXT NOT NULL);
-                 CREATE INDEX IF NOT EXISTS {t}_k1 ON {t} (k1);
-                 CREATE INDEX IF NOT EXISTS {t}_k2 ON {t} (k2);"
+                     id TEXT NOT NULL UNIQUE, k1 TEXT, k2 TEXT, doc TEXT NOT NULL);"
             ));
+            let (k1, k2) = kind.indexed_keys();
+            if k1 {
+                sql.push_str(&format!("CREATE INDEX IF NOT EXISTS {t}_k1 ON {t} (k1);"));
+            }
+            if k2 {
+                sql.push_str(&format!("CREATE INDEX IF NOT EXISTS {t}_k2 ON {t} (k2);"));
+            }
         }
         self.conn.execute_batch(&sql)
     }
@@ -244,19 +258,32 @@ impl Store {
     }
 
     pub fn insert(&self, kind: Kind, id: &str, keys: &Keys, doc: &Value) -> SqlResult<i64> {
-        let sql = format!("INSERT INTO {} (id, k1, k2, doc) VALUES (?1, ?2, ?3, ?4)", kind.table());
+        self.insert_raw(kind, id, keys, &doc.to_string())
+    }
+
+    /// Inserts a document already serialized to JSON text.
+    pub fn insert_raw(&self, kind: Kind, id: &str, keys: &Keys, json: &str) -> SqlResult<i64> {
+        let sql = format!(
+            "INSERT INTO {} (id, k1, k2, doc) VALUES (?1, ?2, ?3, ?4)",
+            kind.table()
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        stmt.execute(params![id, keys.k1, keys.k2, doc.to_string()])?;
+        stmt.execute(params![id, keys.k1, keys.k2, json])?;
         Ok(self.conn.last_insert_rowid())
     }
 
     /// Replaces the document and keys of an existing row; false when there is none.
     pub fn update(&self, kind: Kind, id: &str, keys: &Keys, doc: &Value) -> SqlResult<bool> {
-        let sql = format!("UPDATE {} SET k1 = ?2, k2 = ?3, doc = ?4 WHERE id = ?1", kind.table());
-        let n = self
-            .conn
-            .prepare_cached(&sql)?
-            .execute(params![id, keys.k1, keys.k2, doc.to_string()])?;
+        let sql = format!(
+            "UPDATE {} SET k1 = ?2, k2 = ?3, doc = ?4 WHERE id = ?1",
+            kind.table()
+        );
+        let n = self.conn.prepare_cached(&sql)?.execute(params![
+            id,
+            keys.k1,
+            keys.k2,
+            doc.to_string()
+        ])?;
         Ok(n > 0)
     }
 
@@ -280,7 +307,6 @@ impl Store {
         text.map(parse_doc).transpose()
     }
 
-
     /// Rows whose lookup key equals `value`, in `seq` order.
     pub fn find_by(&self, kind: Kind, key: Key, value: &str) -> SqlResult<Vec<Row>> {
         let sql = format!(
@@ -297,7 +323,6 @@ impl Store {
         let sql = format!("DELETE FROM {} WHERE id = ?1", kind.table());
         Ok(self.conn.prepare_cached(&sql)?.execute([id])? > 0)
     }
-
 
     /// Up to `limit` rows after position `after_seq` (exclusive) in `order`, filtered.
     pub fn page(
@@ -429,7 +454,6 @@ impl Store {
             .execute(params![rel.name(), a, b])?;
         Ok(n > 0)
     }
-
 
     /// Links from `a`, in link order.
     pub fn links_from(&self, rel: Rel, a: &str) -> SqlResult<Vec<Link>> {

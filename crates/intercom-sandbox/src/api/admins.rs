@@ -14,7 +14,8 @@ use crate::http::{AppState, Body};
 use crate::store::{Kind, Order};
 
 pub(crate) async fn list(State(state): State<Arc<AppState>>) -> JsonResult {
-    let admins = state.tx(|s| Ok(s.page(Kind::Admin, None, None, Order::Asc, usize::MAX >> 1)?))?;
+    let admins =
+        state.tx(|s| Ok(s.page(Kind::Admin, None, None, Order::Asc, usize::MAX >> 1)?))?;
     Ok(Json(json!({
         "type": "admin.list",
         "admins": super::docs(admins),
@@ -68,7 +69,9 @@ pub(crate) async fn set_away(
 
 pub(crate) async fn list_teams(State(state): State<Arc<AppState>>) -> JsonResult {
     let teams = state.tx(|s| Ok(s.page(Kind::Team, None, None, Order::Asc, usize::MAX >> 1)?))?;
-    Ok(Json(json!({"type": "team.list", "teams": super::docs(teams)})))
+    Ok(Json(
+        json!({"type": "team.list", "teams": super::docs(teams)}),
+    ))
 }
 
 pub(crate) async fn retrieve_team(

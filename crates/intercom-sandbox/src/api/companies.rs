@@ -28,6 +28,7 @@ const FIELDS: &[&str] = &[
 ];
 const DEFAULT_PER_PAGE: usize = 15;
 const MAX_PER_PAGE: usize = 60;
+const MAX_PAGE: usize = 1_000_000;
 const SCROLL_IDLE_SECONDS: i64 = 60;
 
 pub(crate) fn blank_company(id: &str, app_id: &str, now: i64) -> Value {
@@ -89,7 +90,10 @@ fn reject_unknown(body: &Body, allowed: &[&str]) -> Result<(), ApiError> {
     }
 }
 
-pub(crate) async fn create_or_update(State(state): State<Arc<AppState>>, body: Bytes) -> JsonResult {
+pub(crate) async fn create_or_update(
+    State(state): State<Arc<AppState>>,
+    body: Bytes,
+) -> JsonResult {
     let body = Body::parse(&body)?;
     reject_unknown(&body, FIELDS)?;
     let company_id = body.id_opt("company_id")?;
@@ -144,7 +148,10 @@ pub(crate) async fn update(
         let mut doc = get_company(s, &id)?;
         if let Some(cid) = body.id_opt("company_id")? {
             if doc["company_id"].as_str() != Some(cid.as_str()) {
-                return Err(ApiError::invalid("company_id", "company_id can't be updated"));
+                return Err(ApiError::invalid(
+                    "company_id",
+                    "company_id can't be updated",
+                ));
             }
         }
         apply_fields(&mut doc, &body)?;
@@ -162,7 +169,10 @@ pub(crate) async fn retrieve(
     Ok(Json(state.tx(|s| get_company(s, &id))?))
 }
 
-pub(crate) async fn remove(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> JsonResult {
+pub(crate) async fn remove(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> JsonResult {
     state.tx(|s| {
         get_company(s, &id)?;
         let contacts = s.links_to(Rel::ContactCompany, &id)?;
@@ -175,7 +185,9 @@ pub(crate) async fn remove(State(state): State<Arc<AppState>>, Path(id): Path<St
         }
         Ok(())
     })?;
-    Ok(Json(json!({"id": id, "object": "company", "deleted": true})))
+    Ok(Json(
+        json!({"id": id, "object": "company", "deleted": true}),
+    ))
 }
 
 fn and_filters(filters: Vec<SqlFilter>) -> Option<SqlFilter> {
@@ -240,7 +252,7 @@ pub(crate) async fn list_or_find(
     RawQuery(q): RawQuery,
 ) -> JsonResult {
     let params = Params::parse(q.as_deref());
-    let page = params.int("page", 1, 1, usize::MAX >> 2)?;
+    let page = params.int("page", 1, 1, MAX_PAGE)?;
     let per_page = params.int("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)?;
     let mut filters = Vec::new();
     let by_identity = params.get("company_id").is_some() || params.get("name").is_some();
@@ -263,7 +275,10 @@ pub(crate) async fn list_or_find(
             format!("{base}/companies?page={n}&per_page={per_page}")
         })?;
         if by_identity && listed["total_count"] == json!(0) {
-            return Err(ApiError::not_found("company_not_found", "Company Not Found"));
+            return Err(ApiError::not_found(
+                "company_not_found",
+                "Company Not Found",
+            ));
         }
         Ok(listed)
     })?;
@@ -276,7 +291,7 @@ pub(crate) async fn list_post(
     RawQuery(q): RawQuery,
 ) -> JsonResult {
     let params = Params::parse(q.as_deref());
-    let page = params.int("page", 1, 1, usize::MAX >> 2)?;
+    let page = params.int("page", 1, 1, MAX_PAGE)?;
     let per_page = params.int("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)?;
     let order = match params.get("order") {
         None | Some("desc") => Order::Desc,
@@ -298,7 +313,10 @@ pub(crate) async fn list_post(
     Ok(Json(listed))
 }
 
-pub(crate) async fn scroll(State(state): State<Arc<AppState>>, RawQuery(q): RawQuery) -> JsonResult {
+pub(crate) async fn scroll(
+    State(state): State<Arc<AppState>>,
+    RawQuery(q): RawQuery,
+) -> JsonResult {
     let params = Params::parse(q.as_deref());
     let per_page = params.int("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)?;
     let now = state.now();
@@ -335,15 +353,8 @@ pub(crate) async fn scroll(State(state): State<Arc<AppState>>, RawQuery(q): RawQ
             }
         },
     };
-    let rows = state.tx(|s| {
-        Ok(s.page(
-            Kind::Company,
-            None,
-            current.after_seq,
-            Order::Asc,
-            per_page,
-        )?)
-    })?;
+    let rows = state
+        .tx(|s| Ok(s.page(Kind::Company, None, current.after_seq, Order::Asc, per_page)?))?;
     let param = current.param.clone();
     if rows.is_empty() {
         *scroll = None;

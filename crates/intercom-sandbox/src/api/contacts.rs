@@ -206,7 +206,10 @@ pub(crate) async fn update(
     Ok(Json(doc))
 }
 
-pub(crate) async fn remove(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> JsonResult {
+pub(crate) async fn remove(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> JsonResult {
     let doc = state.tx(|s| {
         let doc = get_contact(s, &id)?;
         let companies = s.links_from(Rel::ContactCompany, &id)?;
@@ -251,7 +254,10 @@ async fn set_archived(state: Arc<AppState>, id: String, archived: bool) -> JsonR
     })))
 }
 
-pub(crate) async fn archive(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> JsonResult {
+pub(crate) async fn archive(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> JsonResult {
     set_archived(state, id, true).await
 }
 
@@ -318,7 +324,9 @@ pub(crate) async fn detach_tag(
             .links_from(Rel::ContactTag, &id)?
             .into_iter()
             .find(|l| l.b == tag_id)
-            .ok_or_else(|| ApiError::not_found("not_found", "Tag is not attached to this contact"))?;
+            .ok_or_else(|| {
+                ApiError::not_found("not_found", "Tag is not attached to this contact")
+            })?;
         s.unlink(Rel::ContactTag, &id, &tag_id)?;
         refresh_contact(s, &id)?;
         Ok(applied_tag(&tag, link.at, link.by.as_deref()))

@@ -8,8 +8,8 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 
 use super::model::{
-    applied_tag, as_html, contact_reference, full_conversation, get_contact,
-    get_conversation, get_tag, merge_attributes, part_doc, refresh_conversation,
+    applied_tag, as_html, contact_reference, full_conversation, get_contact, get_conversation,
+    get_tag, merge_attributes, part_doc, refresh_conversation,
 };
 use super::{JsonResult, cursor_page, docs, parse_search};
 use crate::error::{ApiError, ApiResult};
@@ -20,7 +20,12 @@ use crate::store::{Key, Keys, Kind, Order, Rel, Store};
 const MAX_PER_PAGE: usize = 150;
 
 /// A new conversation document (derived fields are filled by `derive_conversation`).
-pub(crate) fn blank_conversation(id: &str, created_at: i64, source: Value, contacts: Vec<Value>) -> Value {
+pub(crate) fn blank_conversation(
+    id: &str,
+    created_at: i64,
+    source: Value,
+    contacts: Vec<Value>,
+) -> Value {
     json!({
         "type": "conversation",
         "id": id,
@@ -130,9 +135,9 @@ pub(crate) async fn retrieve(
 
 pub(crate) async fn create(State(state): State<Arc<AppState>>, body: Bytes) -> JsonResult {
     let body = Body::parse(&body)?;
-    let from = body
-        .nested("from")?
-        .ok_or_else(|| ApiError::missing("from", "from is required: {type: user|lead|contact, id}"))?;
+    let from = body.nested("from")?.ok_or_else(|| {
+        ApiError::missing("from", "from is required: {type: user|lead|contact, id}")
+    })?;
     let from_type = from.str_req("type")?;
     if !["user", "lead", "contact"].contains(&from_type.as_str()) {
         return Err(ApiError::invalid(
@@ -165,7 +170,12 @@ pub(crate) async fn create(State(state): State<Arc<AppState>>, body: Bytes) -> J
             "url": null,
             "redacted": false,
         });
-        let doc = blank_conversation(&conversation_id, created_at, source, vec![contact_reference(&contact)]);
+        let doc = blank_conversation(
+            &conversation_id,
+            created_at,
+            source,
+            vec![contact_reference(&contact)],
+        );
         s.insert(Kind::Conversation, &conversation_id, &Keys::none(), &doc)?;
         refresh_conversation(s, &conversation_id)?;
         Ok(json!({
@@ -180,18 +190,27 @@ pub(crate) async fn create(State(state): State<Arc<AppState>>, body: Bytes) -> J
     Ok(Json(message))
 }
 
-fn add_part(
-    s: &Store,
-    conversation_id: &str,
-    part_type: &str,
-    body: Option<&str>,
+/// A part to append to a conversation.
+struct NewPart<'a> {
+    part_type: &'a str,
+    body: Option<&'a str>,
     at: i64,
     author: Value,
     assigned_to: Value,
-    state: &str,
-) -> ApiResult<()> {
+    state: &'a str,
+}
+
+fn add_part(s: &Store, conversation_id: &str, part: NewPart<'_>) -> ApiResult<()> {
     let part_id = s.next_counter("part_counter", 100_000)?.to_string();
-    let doc = part_doc(&part_id, part_type, body, at, author, assigned_to, state);
+    let doc = part_doc(
+        &part_id,
+        part.part_type,
+        part.body,
+        part.at,
+        part.author,
+        part.assigned_to,
+        part.state,
+    );
     s.insert(
         Kind::Part,
         &part_id,
@@ -258,7 +277,7 @@ pub(crate) async fn reply(
             let mut doc = get_conversation(s, &id)?;
             let state_now = doc["state"].as_str().unwrap_or("open").to_owned();
             let html = text.as_deref().map(as_html);
-            add_part(s, &id, &message_type, html.as_deref(), at, admin_author(&admin), Value::Null, &state_now)?;
+            add_part(s, &id, NewPart { part_type: &message_type, body: html.as_deref(), at, author: admin_author(&admin), assigned_to: Value::Null, state: &state_now })?;
             doc["updated_at"] = json!(at.max(doc["updated_at"].as_i64().unwrap_or(0)));
             s.update_doc(Kind::Conversation, &id, &doc)?;
             refresh_conversation(s, &id)?;
@@ -298,7 +317,7 @@ pub(crate) async fn reply(
                 set_state(&mut doc, "open");
             }
             let part_type = if reopen { "open" } else { "comment" };
-            add_part(s, &id, part_type, Some(&as_html(&text)), at, contact_author(&contact), Value::Null, "open")?;
+            add_part(s, &id, NewPart { part_type, body: Some(&as_html(&text)), at, author: contact_author(&contact), assigned_to: Value::Null, state: "open" })?;
             doc["updated_at"] = json!(at.max(doc["updated_at"].as_i64().unwrap_or(0)));
             s.update_doc(Kind::Conversation, &id, &doc)?;
             refresh_conversation(s, &id)?;
@@ -317,43 +336,91 @@ pub(crate) async fn manage(
     let message_type = body
         .enum_opt("message_type", &["close", "snoozed", "open", "assignment"])?
         .ok_or_else(|| {
-            ApiError::missing("message_type", "message_type is required: close, snoozed, open or assignment")
+            ApiError::missing(
+                "message_type",
+                "message_type is required: close, snoozed, open or assignment",
+            )
         })?;
     let now = state.now();
     let doc = state.tx(|s| {
         let mut doc = get_conversation(s, &id)?;
         let admin = body_admin(s, &body)?;
-        let text = body.str_opt("body")?.filter(|t| !t.trim().is_empty()).map(|t| as_html(&t));
+        let text = body
+            .str_opt("body")?
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| as_html(&t));
         let author = admin_author(&admin);
         match message_type.as_str() {
             "close" => {
                 if let Some(t) = body.str_opt("type")? {
                     if t != "admin" {
-                        return Err(ApiError::invalid("type", format!("type must be admin, not {t:?}")));
+                        return Err(ApiError::invalid(
+                            "type",
+                            format!("type must be admin, not {t:?}"),
+                        ));
                     }
                 }
                 set_state(&mut doc, "closed");
-                add_part(s, &id, "close", text.as_deref(), now, author, Value::Null, "closed")?;
+                add_part(
+                    s,
+                    &id,
+                    NewPart {
+                        part_type: "close",
+                        body: text.as_deref(),
+                        at: now,
+                        author,
+                        assigned_to: Value::Null,
+                        state: "closed",
+                    },
+                )?;
             }
             "snoozed" => {
                 let until = body.i64_opt("snoozed_until")?.ok_or_else(|| {
-                    ApiError::missing("snoozed_until", "snoozed_until (unix seconds) is required to snooze")
+                    ApiError::missing(
+                        "snoozed_until",
+                        "snoozed_until (unix seconds) is required to snooze",
+                    )
                 })?;
                 if until <= now {
-                    return Err(ApiError::invalid("snoozed_until", "snoozed_until must be in the future"));
+                    return Err(ApiError::invalid(
+                        "snoozed_until",
+                        "snoozed_until must be in the future",
+                    ));
                 }
                 set_state(&mut doc, "snoozed");
                 doc["snoozed_until"] = json!(until);
-                add_part(s, &id, "snoozed", text.as_deref(), now, author, Value::Null, "snoozed")?;
+                add_part(
+                    s,
+                    &id,
+                    NewPart {
+                        part_type: "snoozed",
+                        body: text.as_deref(),
+                        at: now,
+                        author,
+                        assigned_to: Value::Null,
+                        state: "snoozed",
+                    },
+                )?;
             }
             "open" => {
                 set_state(&mut doc, "open");
-                add_part(s, &id, "open", text.as_deref(), now, author, Value::Null, "open")?;
+                add_part(
+                    s,
+                    &id,
+                    NewPart {
+                        part_type: "open",
+                        body: text.as_deref(),
+                        at: now,
+                        author,
+                        assigned_to: Value::Null,
+                        state: "open",
+                    },
+                )?;
             }
             _ => {
-                let target = body
-                    .enum_opt("type", &["admin", "team"])?
-                    .ok_or_else(|| ApiError::missing("type", "type is required for an assignment: admin or team"))?;
+                let target = body.enum_opt("type", &["admin", "team"])?.ok_or_else(|| {
+                    ApiError::missing("type", "type is required for an assignment: admin or team")
+                })?;
                 let assignee = body.id_req("assignee_id")?;
                 let unassign = assignee == "0";
                 if !unassign {
@@ -363,27 +430,54 @@ pub(crate) async fn manage(
                     };
                     if !exists {
                         return Err(ApiError::not_found(
-                            if target == "admin" { "admin_not_found" } else { "team_not_found" },
+                            if target == "admin" {
+                                "admin_not_found"
+                            } else {
+                                "team_not_found"
+                            },
                             &format!("No {target} with id {assignee}"),
                         )
                         .with_field("assignee_id"));
                     }
                 }
-                let value = if unassign { Value::Null } else { json!(assignee.parse::<i64>().ok()) };
-                let field = if target == "admin" { "admin_assignee_id" } else { "team_assignee_id" };
+                let value = if unassign {
+                    Value::Null
+                } else {
+                    json!(assignee.parse::<i64>().ok())
+                };
+                let field = if target == "admin" {
+                    "admin_assignee_id"
+                } else {
+                    "team_assignee_id"
+                };
                 doc[field] = value;
                 let reopen = doc["state"].as_str() == Some("closed");
                 if reopen {
                     set_state(&mut doc, "open");
                 }
-                let part_type = if reopen { "assign_and_reopen" } else { "assignment" };
+                let part_type = if reopen {
+                    "assign_and_reopen"
+                } else {
+                    "assignment"
+                };
                 let assigned_to = if unassign {
                     Value::Null
                 } else {
                     json!({"type": target, "id": assignee})
                 };
                 let state_now = doc["state"].as_str().unwrap_or("open").to_owned();
-                add_part(s, &id, part_type, text.as_deref(), now, author, assigned_to, &state_now)?;
+                add_part(
+                    s,
+                    &id,
+                    NewPart {
+                        part_type,
+                        body: text.as_deref(),
+                        at: now,
+                        author,
+                        assigned_to,
+                        state: &state_now,
+                    },
+                )?;
             }
         }
         doc["updated_at"] = json!(now);
@@ -440,7 +534,10 @@ pub(crate) async fn attach_tag(
         let tag = get_tag(s, &tag_id)?;
         s.link(Rel::ConversationTag, &id, &tag_id, now, Some(&admin_id))?;
         refresh_conversation(s, &id)?;
-        let link = s.links_from(Rel::ConversationTag, &id)?.into_iter().find(|l| l.b == tag_id);
+        let link = s
+            .links_from(Rel::ConversationTag, &id)?
+            .into_iter()
+            .find(|l| l.b == tag_id);
         Ok(match link {
             Some(l) => applied_tag(&tag, l.at, l.by.as_deref()),
             None => applied_tag(&tag, now, Some(&admin_id)),
@@ -465,7 +562,9 @@ pub(crate) async fn detach_tag(
             .links_from(Rel::ConversationTag, &id)?
             .into_iter()
             .find(|l| l.b == tag_id)
-            .ok_or_else(|| ApiError::not_found("not_found", "Tag is not attached to this conversation"))?;
+            .ok_or_else(|| {
+                ApiError::not_found("not_found", "Tag is not attached to this conversation")
+            })?;
         s.unlink(Rel::ConversationTag, &id, &tag_id)?;
         refresh_conversation(s, &id)?;
         Ok(applied_tag(&tag, link.at, link.by.as_deref()))

@@ -30,7 +30,9 @@ pub(crate) fn decode_cursor(field: &str, cursor: &str) -> ApiResult<i64> {
     let bad = || {
         ApiError::invalid(
             field,
-            format!("{field} {cursor:?} is not a cursor issued by this API; pass back pages.next.starting_after unchanged"),
+            format!(
+                "{field} {cursor:?} is not a cursor issued by this API; pass back pages.next.starting_after unchanged"
+            ),
         )
     };
     if cursor.len() % 2 != 0 || !cursor.is_ascii() {
@@ -84,7 +86,8 @@ pub(crate) fn cursor_page(
     });
     if has_more {
         if let Some(last) = rows.last() {
-            pages["next"] = json!({"per_page": per_page, "starting_after": encode_cursor(last.seq)});
+            pages["next"] =
+                json!({"per_page": per_page, "starting_after": encode_cursor(last.seq)});
         }
     }
     Ok(CursorPage { rows, total, pages })
@@ -115,7 +118,10 @@ pub(crate) fn parse_search(
     if !query.is_object() {
         return Err(ApiError::invalid(
             "query",
-            format!("query must be an object, not {}", crate::http::json_type(query)),
+            format!(
+                "query must be an object, not {}",
+                crate::http::json_type(query)
+            ),
         ));
     }
     let mut per_page = default_per_page;

@@ -41,9 +41,7 @@ pub(crate) fn get_admin(s: &Store, admin_id: &str) -> ApiResult<Value> {
 
 /// A contact document with every field at its empty value.
 pub(crate) fn blank_contact(id: &str, workspace_id: &str, now: i64) -> Value {
-    let list = |what: &str| {
-        json!({"type": "list", "data": [], "url": format!("/contacts/{id}/{what}"), "total_count": 0, "has_more": false})
-    };
+    let list = |what: &str| json!({"type": "list", "data": [], "url": format!("/contacts/{id}/{what}"), "total_count": 0, "has_more": false});
     json!({
         "type": "contact",
         "id": id,
@@ -198,11 +196,7 @@ pub(crate) fn applied_tag(tag: &Value, at: i64, by: Option<&str>) -> Value {
 }
 
 /// Refreshes every document that shows `tag_id` (companies and conversations embed its name).
-pub(crate) fn refresh_tag_holders(
-    s: &Store,
-    tag_id: &str,
-    before_delete: bool,
-) -> ApiResult<()> {
+pub(crate) fn refresh_tag_holders(s: &Store, tag_id: &str, before_delete: bool) -> ApiResult<()> {
     let contacts = s.links_to(Rel::ContactTag, tag_id)?;
     let companies = s.links_to(Rel::CompanyTag, tag_id)?;
     let conversations = s.links_to(Rel::ConversationTag, tag_id)?;
@@ -374,11 +368,9 @@ pub(crate) fn derive_conversation(doc: &mut Value, parts: &[Value]) {
                 was_closed = true;
                 waiting = None;
             }
-            "open" => {
-                if was_closed {
-                    count_reopens += 1;
-                    was_closed = false;
-                }
+            "open" if was_closed => {
+                count_reopens += 1;
+                was_closed = false;
             }
             _ => {}
         }

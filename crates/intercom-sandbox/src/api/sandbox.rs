@@ -49,9 +49,14 @@ pub(crate) async fn add_fault(State(state): State<Arc<AppState>>, body: Bytes) -
         "code",
         "message",
     ])?;
-    let path_prefix = body.str_opt("path_prefix")?.unwrap_or_else(|| "/".to_owned());
+    let path_prefix = body
+        .str_opt("path_prefix")?
+        .unwrap_or_else(|| "/".to_owned());
     if !path_prefix.starts_with('/') {
-        return Err(ApiError::invalid("path_prefix", "path_prefix must start with /"));
+        return Err(ApiError::invalid(
+            "path_prefix",
+            "path_prefix must start with /",
+        ));
     }
     let status = body
         .i64_opt("status")?
@@ -60,14 +65,25 @@ pub(crate) async fn add_fault(State(state): State<Arc<AppState>>, body: Bytes) -
         .ok()
         .filter(|s| (400..=599).contains(s))
         .and_then(|s| StatusCode::from_u16(s).ok())
-        .ok_or_else(|| ApiError::invalid("status", format!("status must be between 400 and 599, not {status}")))?;
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "status",
+                format!("status must be between 400 and 599, not {status}"),
+            )
+        })?;
     let times = body.i64_opt("times")?.unwrap_or(1);
     if !(1..=1_000_000).contains(&times) {
-        return Err(ApiError::invalid("times", "times must be between 1 and 1000000"));
+        return Err(ApiError::invalid(
+            "times",
+            "times must be between 1 and 1000000",
+        ));
     }
     let retry_after = body.i64_opt("retry_after")?;
     if retry_after.is_some_and(|r| r < 0) {
-        return Err(ApiError::invalid("retry_after", "retry_after must not be negative"));
+        return Err(ApiError::invalid(
+            "retry_after",
+            "retry_after must not be negative",
+        ));
     }
     let fault = Fault {
         path_prefix,

@@ -23,7 +23,10 @@ pub(crate) async fn list(State(state): State<Arc<AppState>>) -> JsonResult {
     Ok(Json(json!({"type": "list", "data": super::docs(tags)})))
 }
 
-pub(crate) async fn retrieve(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> JsonResult {
+pub(crate) async fn retrieve(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> JsonResult {
     Ok(Json(state.tx(|s| get_tag(s, &id))?))
 }
 
@@ -33,7 +36,11 @@ fn tag_keys(name: &str) -> Keys {
 
 /// Finds a tag by name (case-insensitive) or creates it.
 fn find_or_create(s: &Store, name: &str) -> ApiResult<Value> {
-    if let Some(row) = s.find_by(Kind::Tag, Key::K1, &name.to_lowercase())?.into_iter().next() {
+    if let Some(row) = s
+        .find_by(Kind::Tag, Key::K1, &name.to_lowercase())?
+        .into_iter()
+        .next()
+    {
         return Ok(row.doc);
     }
     let id = s.next_counter("tag_counter", 7_000_000)?.to_string();
@@ -51,7 +58,10 @@ fn bulk_items(body: &Body, list: &str) -> ApiResult<Vec<(String, Option<String>,
     for (i, item) in items.iter().enumerate() {
         let field = format!("{list}[{i}]");
         let Some(obj) = item.as_object() else {
-            return Err(ApiError::invalid(&field, format!("{field} must be an object")));
+            return Err(ApiError::invalid(
+                &field,
+                format!("{field} must be an object"),
+            ));
         };
         let text = |k: &str| match obj.get(k) {
             Some(Value::String(s)) => Some(s.clone()),
@@ -72,7 +82,10 @@ fn bulk_items(body: &Body, list: &str) -> ApiResult<Vec<(String, Option<String>,
     Ok(out)
 }
 
-pub(crate) async fn create_or_update(State(state): State<Arc<AppState>>, body: Bytes) -> JsonResult {
+pub(crate) async fn create_or_update(
+    State(state): State<Arc<AppState>>,
+    body: Bytes,
+) -> JsonResult {
     let body = Body::parse(&body)?;
     body.only(&["name", "id", "companies", "users"])
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "parameter_invalid", e.message))?;

@@ -496,7 +496,7 @@ impl Parser<'_> {
                 integer(v).map(|i| Atom::Num(Num::Int(i))).ok_or_else(wrong)
             }
             FieldKind::Number => number(field, v, at).map(Atom::Num),
-            FieldKind::Boolean => v.as_bool().map(Atom::Bool).ok_or_else(wrong),
+            FieldKind::Boolean => boolean(v).map(Atom::Bool).ok_or_else(wrong),
             FieldKind::Any => match v {
                 Value::String(s) => Ok(str_atom(s.clone(), field.fold_case)),
                 Value::Bool(b) => Ok(Atom::Bool(*b)),
@@ -544,6 +544,25 @@ fn str_atom(s: String, fold: bool) -> Atom {
     Atom::Str {
         value: if fold { s.to_ascii_lowercase() } else { s },
         fold,
+    }
+}
+
+/// A boolean, also as `0`/`1` or `"true"`/`"false"`: Intercom's official Python SDK serializes
+/// `True` in a search value as `1`, and Intercom accepts it.
+fn boolean(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(0) => Some(false),
+            Some(1) => Some(true),
+            _ => None,
+        },
+        Value::String(s) => match s.as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

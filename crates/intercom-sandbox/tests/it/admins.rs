@@ -9,7 +9,11 @@ async fn admins_me_and_retrieve() {
     assert_eq!(list["type"], "admin.list");
     let admins = list["admins"].as_array().unwrap();
     assert!(admins.len() >= 3);
-    assert!(admins.iter().all(|a| a["type"] == "admin" && a["id"].is_string()));
+    assert!(
+        admins
+            .iter()
+            .all(|a| a["type"] == "admin" && a["id"].is_string())
+    );
 
     let me = api.ok("GET", "/me", None).await;
     assert_eq!(me["id"].as_str().unwrap(), api.me());
@@ -41,7 +45,10 @@ async fn away_mode_round_trip() {
     assert_eq!(again["away_mode_enabled"], true);
 
     let missing = api
-        .put(&format!("/admins/{id}/away"), json!({"away_mode_enabled": true}))
+        .put(
+            &format!("/admins/{id}/away"),
+            json!({"away_mode_enabled": true}),
+        )
         .await;
     assert_error(&missing, 400, "parameter_not_found");
     assert_eq!(missing.body["errors"][0]["field"], "away_mode_reassign");

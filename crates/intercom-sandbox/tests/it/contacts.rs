@@ -22,8 +22,13 @@ async fn create_retrieve_update_delete() {
     assert_eq!(created["email_domain"], "example.com");
     assert_eq!(created["custom_attributes"], json!({"plan": "pro"}));
 
-    assert_eq!(api.ok("GET", &format!("/contacts/{id}"), None).await, created);
-    let by_ext = api.ok("GET", "/contacts/find_by_external_id/ext-1", None).await;
+    assert_eq!(
+        api.ok("GET", &format!("/contacts/{id}"), None).await,
+        created
+    );
+    let by_ext = api
+        .ok("GET", "/contacts/find_by_external_id/ext-1", None)
+        .await;
     assert_eq!(by_ext["id"], json!(id));
 
     let updated = api
@@ -34,27 +39,59 @@ async fn create_retrieve_update_delete() {
         )
         .await;
     assert_eq!(updated["name"], "Ada L");
-    assert_eq!(updated["custom_attributes"], json!({"plan": "pro", "seats": 3}));
-    assert_eq!(api.ok("GET", &format!("/contacts/{id}"), None).await, updated);
+    assert_eq!(
+        updated["custom_attributes"],
+        json!({"plan": "pro", "seats": 3})
+    );
+    assert_eq!(
+        api.ok("GET", &format!("/contacts/{id}"), None).await,
+        updated
+    );
 
     let deleted = api.ok("DELETE", &format!("/contacts/{id}"), None).await;
-    assert_eq!(deleted, json!({"type": "contact", "id": id, "external_id": "ext-1", "deleted": true}));
+    assert_eq!(
+        deleted,
+        json!({"type": "contact", "id": id, "external_id": "ext-1", "deleted": true})
+    );
     assert_error(&api.get(&format!("/contacts/{id}")).await, 404, "not_found");
-    assert_error(&api.get("/contacts/find_by_external_id/ext-1").await, 404, "not_found");
+    assert_error(
+        &api.get("/contacts/find_by_external_id/ext-1").await,
+        404,
+        "not_found",
+    );
 }
 
 #[tokio::test]
 async fn duplicates_conflict_and_bad_input_is_named() {
     let api = Api::new();
-    let first = create(&api, json!({"email": "dup@example.com", "external_id": "d-1"})).await;
-    let again = api.post("/contacts", json!({"email": "DUP@example.com"})).await;
+    let first = create(
+        &api,
+        json!({"email": "dup@example.com", "external_id": "d-1"}),
+    )
+    .await;
+    let again = api
+        .post("/contacts", json!({"email": "DUP@example.com"}))
+        .await;
     assert_error(&again, 409, "conflict");
-    assert!(again.body["errors"][0]["message"].as_str().unwrap().contains(first["id"].as_str().unwrap()));
-    assert_error(&api.post("/contacts", json!({"external_id": "d-1", "role": "lead"})).await, 409, "conflict");
+    assert!(
+        again.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(first["id"].as_str().unwrap())
+    );
+    assert_error(
+        &api.post("/contacts", json!({"external_id": "d-1", "role": "lead"}))
+            .await,
+        409,
+        "conflict",
+    );
 
     let other = create(&api, json!({"email": "other@example.com"})).await;
     let clash = api
-        .put(&format!("/contacts/{}", other["id"].as_str().unwrap()), json!({"email": "dup@example.com"}))
+        .put(
+            &format!("/contacts/{}", other["id"].as_str().unwrap()),
+            json!({"email": "dup@example.com"}),
+        )
         .await;
     assert_error(&clash, 409, "conflict");
 
@@ -64,7 +101,11 @@ async fn duplicates_conflict_and_bad_input_is_named() {
     let role = api.post("/contacts", json!({"role": "admin"})).await;
     assert_error(&role, 400, "parameter_invalid");
     assert_eq!(role.body["errors"][0]["field"], "role");
-    assert_error(&api.post("/contacts", json!({"name": "nobody"})).await, 400, "parameter_not_found");
+    assert_error(
+        &api.post("/contacts", json!({"name": "nobody"})).await,
+        400,
+        "parameter_not_found",
+    );
 
     let request = Api::request("POST", "/contacts", Some(&json!({})))
         .body(axum::body::Body::from("{not json"))
@@ -79,10 +120,18 @@ async fn tags_on_contacts() {
     let api = Api::new();
     let contact = create(&api, json!({"email": "tagme@example.com"})).await;
     let id = contact["id"].as_str().unwrap();
-    let tag = api.ok("POST", "/tags", Some(json!({"name": "Sandbox test tag"}))).await;
+    let tag = api
+        .ok("POST", "/tags", Some(json!({"name": "Sandbox test tag"})))
+        .await;
     let tag_id = tag["id"].as_str().unwrap();
 
-    let applied = api.ok("POST", &format!("/contacts/{id}/tags"), Some(json!({"id": tag_id}))).await;
+    let applied = api
+        .ok(
+            "POST",
+            &format!("/contacts/{id}/tags"),
+            Some(json!({"id": tag_id})),
+        )
+        .await;
     assert_eq!(applied["id"], json!(tag_id));
     assert_eq!(applied["name"], "Sandbox test tag");
     assert_eq!(applied["applied_by"]["id"], json!(api.me()));
@@ -92,15 +141,33 @@ async fn tags_on_contacts() {
     assert_eq!(listed["data"].as_array().unwrap().len(), 1);
     let doc = api.ok("GET", &format!("/contacts/{id}"), None).await;
     assert_eq!(doc["tags"]["total_count"], 1);
-    assert_eq!(doc["tags"]["data"][0], json!({"type": "tag", "id": tag_id, "url": format!("/tags/{tag_id}")}));
+    assert_eq!(
+        doc["tags"]["data"][0],
+        json!({"type": "tag", "id": tag_id, "url": format!("/tags/{tag_id}")})
+    );
 
-    let removed = api.ok("DELETE", &format!("/contacts/{id}/tags/{tag_id}"), None).await;
+    let removed = api
+        .ok("DELETE", &format!("/contacts/{id}/tags/{tag_id}"), None)
+        .await;
     assert_eq!(removed["id"], json!(tag_id));
     let doc = api.ok("GET", &format!("/contacts/{id}"), None).await;
     assert_eq!(doc["tags"]["total_count"], 0);
-    assert_error(&api.delete(&format!("/contacts/{id}/tags/{tag_id}")).await, 404, "not_found");
-    assert_error(&api.post(&format!("/contacts/{id}/tags"), json!({"id": "999"})).await, 404, "not_found");
-    assert_error(&api.post("/contacts/nope/tags", json!({"id": tag_id})).await, 404, "not_found");
+    assert_error(
+        &api.delete(&format!("/contacts/{id}/tags/{tag_id}")).await,
+        404,
+        "not_found",
+    );
+    assert_error(
+        &api.post(&format!("/contacts/{id}/tags"), json!({"id": "999"}))
+            .await,
+        404,
+        "not_found",
+    );
+    assert_error(
+        &api.post("/contacts/nope/tags", json!({"id": tag_id})).await,
+        404,
+        "not_found",
+    );
 }
 
 #[tokio::test]
@@ -108,44 +175,93 @@ async fn companies_on_contacts() {
     let api = Api::new();
     let contact = create(&api, json!({"email": "member@example.com"})).await;
     let id = contact["id"].as_str().unwrap();
-    let company = api.ok("POST", "/companies", Some(json!({"company_id": "acme-1", "name": "Acme"}))).await;
+    let company = api
+        .ok(
+            "POST",
+            "/companies",
+            Some(json!({"company_id": "acme-1", "name": "Acme"})),
+        )
+        .await;
     let company_id = company["id"].as_str().unwrap();
     assert_eq!(company["user_count"], 0);
 
-    let attached = api.ok("POST", &format!("/contacts/{id}/companies"), Some(json!({"id": company_id}))).await;
+    let attached = api
+        .ok(
+            "POST",
+            &format!("/contacts/{id}/companies"),
+            Some(json!({"id": company_id})),
+        )
+        .await;
     assert_eq!(attached["id"], json!(company_id));
     assert_eq!(attached["user_count"], 1);
-    let listed = api.ok("GET", &format!("/contacts/{id}/companies"), None).await;
+    let listed = api
+        .ok("GET", &format!("/contacts/{id}/companies"), None)
+        .await;
     assert_eq!(listed["total_count"], 1);
     assert_eq!(listed["data"][0]["company_id"], "acme-1");
     let doc = api.ok("GET", &format!("/contacts/{id}"), None).await;
     assert_eq!(doc["companies"]["data"][0]["id"], json!(company_id));
-    let members = api.ok("GET", &format!("/companies/{company_id}/contacts"), None).await;
+    let members = api
+        .ok("GET", &format!("/companies/{company_id}/contacts"), None)
+        .await;
     assert_eq!(members["total_count"], 1);
     assert_eq!(members["data"][0]["id"], json!(id));
 
-    let detached = api.ok("DELETE", &format!("/contacts/{id}/companies/{company_id}"), None).await;
+    let detached = api
+        .ok(
+            "DELETE",
+            &format!("/contacts/{id}/companies/{company_id}"),
+            None,
+        )
+        .await;
     assert_eq!(detached["user_count"], 0);
     let doc = api.ok("GET", &format!("/contacts/{id}"), None).await;
     assert_eq!(doc["companies"]["total_count"], 0);
 
-    assert_error(&api.post(&format!("/contacts/{id}/companies"), json!({})).await, 400, "parameter_not_found");
-    assert_error(&api.post(&format!("/contacts/{id}/companies"), json!({"id": "123"})).await, 404, "company_not_found");
+    assert_error(
+        &api.post(&format!("/contacts/{id}/companies"), json!({}))
+            .await,
+        400,
+        "parameter_not_found",
+    );
+    assert_error(
+        &api.post(&format!("/contacts/{id}/companies"), json!({"id": "123"}))
+            .await,
+        404,
+        "company_not_found",
+    );
 }
 
 #[tokio::test]
 async fn segments_and_archive() {
     let api = Api::new();
     let list = api.ok("GET", "/contacts?per_page=150", None).await;
-    let lead = list["data"].as_array().unwrap().iter().find(|c| c["role"] == "lead").expect("a lead");
+    let lead = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["role"] == "lead")
+        .expect("a lead");
     let id = lead["id"].as_str().unwrap();
-    let segments = api.ok("GET", &format!("/contacts/{id}/segments"), None).await;
+    let segments = api
+        .ok("GET", &format!("/contacts/{id}/segments"), None)
+        .await;
     assert_eq!(segments["type"], "list");
-    assert!(segments["data"].as_array().unwrap().iter().any(|s| s["name"] == "Leads"));
+    assert!(
+        segments["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "Leads")
+    );
 
-    let archived = api.ok("POST", &format!("/contacts/{id}/archive"), None).await;
+    let archived = api
+        .ok("POST", &format!("/contacts/{id}/archive"), None)
+        .await;
     assert_eq!(archived["archived"], true);
     assert_eq!(archived["id"], json!(id));
-    let back = api.ok("POST", &format!("/contacts/{id}/unarchive"), None).await;
+    let back = api
+        .ok("POST", &format!("/contacts/{id}/unarchive"), None)
+        .await;
     assert_eq!(back["archived"], false);
 }

@@ -4,7 +4,13 @@ use crate::support::{Api, assert_error};
 
 async fn first_user(api: &Api) -> Value {
     let list = api.ok("GET", "/contacts?per_page=150", None).await;
-    list["data"].as_array().unwrap().iter().find(|c| c["role"] == "user").unwrap().clone()
+    list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["role"] == "user")
+        .unwrap()
+        .clone()
 }
 
 async fn start(api: &Api) -> (String, Value) {
@@ -16,7 +22,10 @@ async fn start(api: &Api) -> (String, Value) {
             Some(json!({"from": {"type": "user", "id": contact["id"]}, "body": "My export is stuck & won't finish"})),
         )
         .await;
-    (message["conversation_id"].as_str().unwrap().to_owned(), contact)
+    (
+        message["conversation_id"].as_str().unwrap().to_owned(),
+        contact,
+    )
 }
 
 #[tokio::test]
@@ -27,30 +36,59 @@ async fn seeded_conversation_has_parts_and_plaintext() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["statistics"]["count_conversation_parts"].as_u64().unwrap() >= 4)
+        .find(|c| {
+            c["statistics"]["count_conversation_parts"]
+                .as_u64()
+                .unwrap()
+                >= 4
+        })
         .expect("a conversation with several parts")
         .clone();
     let id = with_parts["id"].as_str().unwrap();
     assert!(id.chars().all(|c| c.is_ascii_digit()));
     let full = api.ok("GET", &format!("/conversations/{id}"), None).await;
-    let parts = full["conversation_parts"]["conversation_parts"].as_array().unwrap();
+    let parts = full["conversation_parts"]["conversation_parts"]
+        .as_array()
+        .unwrap();
     assert_eq!(full["conversation_parts"]["type"], "conversation_part.list");
-    assert_eq!(full["conversation_parts"]["total_count"], json!(parts.len()));
+    assert_eq!(
+        full["conversation_parts"]["total_count"],
+        json!(parts.len())
+    );
     assert!(parts.len() >= 3);
     assert!(full["source"]["body"].as_str().unwrap().starts_with("<p>"));
     let mut without = full.clone();
-    without.as_object_mut().unwrap().remove("conversation_parts");
-    assert_eq!(without, with_parts, "the list shows the same document without parts");
+    without
+        .as_object_mut()
+        .unwrap()
+        .remove("conversation_parts");
+    assert_eq!(
+        without, with_parts,
+        "the list shows the same document without parts"
+    );
 
-    let plain = api.ok("GET", &format!("/conversations/{id}?display_as=plaintext"), None).await;
+    let plain = api
+        .ok(
+            "GET",
+            &format!("/conversations/{id}?display_as=plaintext"),
+            None,
+        )
+        .await;
     let body = plain["source"]["body"].as_str().unwrap();
     assert!(!body.contains('<'), "{body}");
-    assert!(plain["conversation_parts"]["conversation_parts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|p| p["body"].as_str().is_none_or(|b| !b.contains("<p>"))));
-    assert_error(&api.get(&format!("/conversations/{id}?display_as=pdf")).await, 400, "parameter_invalid");
+    assert!(
+        plain["conversation_parts"]["conversation_parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["body"].as_str().is_none_or(|b| !b.contains("<p>")))
+    );
+    assert_error(
+        &api.get(&format!("/conversations/{id}?display_as=pdf"))
+            .await,
+        400,
+        "parameter_invalid",
+    );
     assert_error(&api.get("/conversations/999999999").await, 404, "not_found");
 }
 
@@ -61,16 +99,37 @@ async fn create_from_contact_and_refuse_admin() {
     let doc = api.ok("GET", &format!("/conversations/{id}"), None).await;
     assert_eq!(doc["state"], "open");
     assert_eq!(doc["source"]["author"]["id"], contact["id"]);
-    assert_eq!(doc["source"]["body"], "<p>My export is stuck &amp; won't finish</p>");
+    assert_eq!(
+        doc["source"]["body"],
+        "<p>My export is stuck &amp; won't finish</p>"
+    );
     assert_eq!(doc["contacts"]["contacts"][0]["id"], contact["id"]);
     assert_eq!(doc["waiting_since"], doc["created_at"]);
 
-    let admin = api.post("/conversations", json!({"from": {"type": "admin", "id": api.me()}, "body": "hi"})).await;
+    let admin = api
+        .post(
+            "/conversations",
+            json!({"from": {"type": "admin", "id": api.me()}, "body": "hi"}),
+        )
+        .await;
     assert_error(&admin, 400, "parameter_invalid");
     assert_eq!(admin.body["errors"][0]["field"], "from.type");
-    let ghost = api.post("/conversations", json!({"from": {"type": "user", "id": "000000000000000000000000"}, "body": "hi"})).await;
+    let ghost = api
+        .post(
+            "/conversations",
+            json!({"from": {"type": "user", "id": "000000000000000000000000"}, "body": "hi"}),
+        )
+        .await;
     assert_error(&ghost, 404, "not_found");
-    assert_error(&api.post("/conversations", json!({"from": {"type": "user", "id": contact["id"]}})).await, 400, "parameter_not_found");
+    assert_error(
+        &api.post(
+            "/conversations",
+            json!({"from": {"type": "user", "id": contact["id"]}}),
+        )
+        .await,
+        400,
+        "parameter_not_found",
+    );
 }
 
 #[tokio::test]
@@ -82,7 +141,9 @@ async fn replies_and_state_transitions() {
     let replied = api
         .ok("POST", &format!("/conversations/{id}/reply"), Some(json!({"type": "admin", "admin_id": me, "message_type": "comment", "body": "Looking into it"})))
         .await;
-    let parts = replied["conversation_parts"]["conversation_parts"].as_array().unwrap();
+    let parts = replied["conversation_parts"]["conversation_parts"]
+        .as_array()
+        .unwrap();
     let last = parts.last().unwrap();
     assert_eq!(last["part_type"], "comment");
     assert_eq!(last["body"], "<p>Looking into it</p>");
@@ -94,17 +155,34 @@ async fn replies_and_state_transitions() {
     let noted = api
         .ok("POST", &format!("/conversations/{id}/reply"), Some(json!({"type": "admin", "admin_id": me, "message_type": "note", "body": "<p>internal</p>"})))
         .await;
-    assert_eq!(noted["conversation_parts"]["conversation_parts"].as_array().unwrap().last().unwrap()["part_type"], "note");
+    assert_eq!(
+        noted["conversation_parts"]["conversation_parts"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()["part_type"],
+        "note"
+    );
 
-    let team_id = api.ok("GET", "/teams", None).await["teams"][0]["id"].as_str().unwrap().to_owned();
+    let team_id = api.ok("GET", "/teams", None).await["teams"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let assigned = api
         .ok("POST", &format!("/conversations/{id}/parts"), Some(json!({"message_type": "assignment", "type": "team", "admin_id": me, "assignee_id": team_id})))
         .await;
-    assert_eq!(assigned["team_assignee_id"], json!(team_id.parse::<i64>().unwrap()));
+    assert_eq!(
+        assigned["team_assignee_id"],
+        json!(team_id.parse::<i64>().unwrap())
+    );
     assert_eq!(assigned["statistics"]["count_assignments"], 1);
 
     let closed = api
-        .ok("POST", &format!("/conversations/{id}/parts"), Some(json!({"message_type": "close", "type": "admin", "admin_id": me, "body": "Bye"})))
+        .ok(
+            "POST",
+            &format!("/conversations/{id}/parts"),
+            Some(json!({"message_type": "close", "type": "admin", "admin_id": me, "body": "Bye"})),
+        )
         .await;
     assert_eq!(closed["state"], "closed");
     assert_eq!(closed["open"], false);
@@ -115,7 +193,12 @@ async fn replies_and_state_transitions() {
         .await;
     assert_eq!(reopened["state"], "open");
     assert_eq!(reopened["open"], true);
-    let last = reopened["conversation_parts"]["conversation_parts"].as_array().unwrap().last().unwrap().clone();
+    let last = reopened["conversation_parts"]["conversation_parts"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(last["part_type"], "open");
     assert_eq!(last["author"]["id"], contact["id"]);
     assert_eq!(reopened["statistics"]["count_reopens"], 1);
@@ -126,7 +209,11 @@ async fn replies_and_state_transitions() {
     assert_eq!(snoozed["state"], "snoozed");
     assert_eq!(snoozed["snoozed_until"], 4_102_444_800i64);
     let opened = api
-        .ok("POST", &format!("/conversations/{id}/parts"), Some(json!({"message_type": "open", "admin_id": me})))
+        .ok(
+            "POST",
+            &format!("/conversations/{id}/parts"),
+            Some(json!({"message_type": "open", "admin_id": me})),
+        )
         .await;
     assert_eq!(opened["state"], "open");
     assert_eq!(opened["snoozed_until"], Value::Null);
@@ -140,22 +227,56 @@ async fn reply_and_parts_validation() {
     let api = Api::new();
     let me = api.me();
     let (id, _) = start(&api).await;
-    let no_admin = api.post(&format!("/conversations/{id}/reply"), json!({"type": "admin", "message_type": "comment", "body": "x"})).await;
+    let no_admin = api
+        .post(
+            &format!("/conversations/{id}/reply"),
+            json!({"type": "admin", "message_type": "comment", "body": "x"}),
+        )
+        .await;
     assert_error(&no_admin, 400, "parameter_not_found");
     assert_eq!(no_admin.body["errors"][0]["field"], "admin_id");
-    let no_user = api.post(&format!("/conversations/{id}/reply"), json!({"type": "user", "body": "x"})).await;
+    let no_user = api
+        .post(
+            &format!("/conversations/{id}/reply"),
+            json!({"type": "user", "body": "x"}),
+        )
+        .await;
     assert_error(&no_user, 400, "parameter_not_found");
-    let bad_type = api.post(&format!("/conversations/{id}/reply"), json!({"type": "bot", "body": "x"})).await;
+    let bad_type = api
+        .post(
+            &format!("/conversations/{id}/reply"),
+            json!({"type": "bot", "body": "x"}),
+        )
+        .await;
     assert_error(&bad_type, 400, "parameter_invalid");
     assert_eq!(bad_type.body["errors"][0]["field"], "type");
-    let bad_mt = api.post(&format!("/conversations/{id}/parts"), json!({"message_type": "explode", "admin_id": me})).await;
+    let bad_mt = api
+        .post(
+            &format!("/conversations/{id}/parts"),
+            json!({"message_type": "explode", "admin_id": me}),
+        )
+        .await;
     assert_error(&bad_mt, 400, "parameter_invalid");
-    let past = api.post(&format!("/conversations/{id}/parts"), json!({"message_type": "snoozed", "admin_id": me, "snoozed_until": 5})).await;
+    let past = api
+        .post(
+            &format!("/conversations/{id}/parts"),
+            json!({"message_type": "snoozed", "admin_id": me, "snoozed_until": 5}),
+        )
+        .await;
     assert_error(&past, 400, "parameter_invalid");
-    let ghost_admin = api.post(&format!("/conversations/{id}/parts"), json!({"message_type": "open", "admin_id": "1"})).await;
+    let ghost_admin = api
+        .post(
+            &format!("/conversations/{id}/parts"),
+            json!({"message_type": "open", "admin_id": "1"}),
+        )
+        .await;
     assert_error(&ghost_admin, 404, "admin_not_found");
     assert_error(
-        &api.post("/conversations/1/reply", json!({"type": "admin", "admin_id": me, "message_type": "comment", "body": "x"})).await,
+        &api.post(
+            "/conversations/1/reply",
+            json!({"type": "admin", "admin_id": me, "message_type": "comment", "body": "x"}),
+        )
+        .await,
         404,
         "not_found",
     );
@@ -172,8 +293,14 @@ async fn update_read_and_attributes() {
     assert_eq!(updated["title"], "Export stuck");
     assert_eq!(updated["custom_attributes"], json!({"issue_type": "Bug"}));
     assert!(updated["conversation_parts"].is_object());
-    let wrong = api.put(&format!("/conversations/{id}"), json!({"read": "yes"})).await;
+    let wrong = api
+        .put(&format!("/conversations/{id}"), json!({"read": "yes"}))
+        .await;
     assert_error(&wrong, 400, "parameter_invalid");
     assert_eq!(wrong.body["errors"][0]["field"], "read");
-    assert_error(&api.put("/conversations/1", json!({"read": true})).await, 404, "not_found");
+    assert_error(
+        &api.put("/conversations/1", json!({"read": true})).await,
+        404,
+        "not_found",
+    );
 }

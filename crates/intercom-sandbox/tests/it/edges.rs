@@ -10,7 +10,12 @@ use crate::support::{Api, assert_error};
 #[tokio::test]
 async fn auth_is_required_and_checked() {
     let api = Api::new();
-    for auth in [None, Some("Bearer wrong"), Some("Basic sandbox-token"), Some("Bearer")] {
+    for auth in [
+        None,
+        Some("Bearer wrong"),
+        Some("Basic sandbox-token"),
+        Some("Bearer"),
+    ] {
         let mut builder = Request::builder().uri("/contacts");
         if let Some(value) = auth {
             builder = builder.header("authorization", value);
@@ -18,7 +23,10 @@ async fn auth_is_required_and_checked() {
         let resp = api.send(builder.body(Body::empty()).unwrap()).await;
         assert_error(&resp, 401, "unauthorized");
         assert_eq!(resp.body["errors"][0]["message"], "Access Token Invalid");
-        assert!(resp.header("x-ratelimit-limit").is_none(), "no rate headers when unauthenticated");
+        assert!(
+            resp.header("x-ratelimit-limit").is_none(),
+            "no rate headers when unauthenticated"
+        );
     }
     let lower = Request::builder()
         .uri("/me")
@@ -28,7 +36,11 @@ async fn auth_is_required_and_checked() {
     assert_eq!(api.send(lower).await.status, 200);
 
     let custom = Api::with(SandboxConfig::default().tokens(["one", "two"]));
-    let two = Request::builder().uri("/me").header("authorization", "Bearer two").body(Body::empty()).unwrap();
+    let two = Request::builder()
+        .uri("/me")
+        .header("authorization", "Bearer two")
+        .body(Body::empty())
+        .unwrap();
     assert_eq!(custom.send(two).await.status, 200);
     assert_error(&custom.get("/me").await, 401, "unauthorized");
 }
@@ -40,7 +52,21 @@ async fn unknown_routes_are_error_lists() {
     assert_error(&resp, 404, "not_found");
     let wrong_method = api.call("PATCH", "/contacts", None).await;
     assert_error(&wrong_method, 404, "not_found");
-    let unauth = api.send(Request::builder().uri("/no/such/thing").body(Body::empty()).unwrap()).await;
+    let bad_utf8 = api.get("/contacts/%FF%FE").await;
+    assert_error(&bad_utf8, 400, "parameter_invalid");
+    let huge = format!("{{\"name\": \"{}\"}}", "x".repeat(3 * 1024 * 1024));
+    let request = Api::request("POST", "/contacts", Some(&json!({})))
+        .body(Body::from(huge))
+        .unwrap();
+    assert_error(&api.send(request).await, 413, "parameter_invalid");
+    let unauth = api
+        .send(
+            Request::builder()
+                .uri("/no/such/thing")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert_error(&unauth, 401, "unauthorized");
 }
 
@@ -49,7 +75,10 @@ async fn every_response_has_a_request_id() {
     let api = Api::new();
     let a = api.get("/me").await;
     let b = api.get("/me").await;
-    let (ra, rb) = (a.header("x-request-id").unwrap(), b.header("x-request-id").unwrap());
+    let (ra, rb) = (
+        a.header("x-request-id").unwrap(),
+        b.header("x-request-id").unwrap(),
+    );
     assert_ne!(ra, rb);
     assert_eq!(ra.len(), 36);
     let sandbox = api.get("/_sandbox/requests").await;
@@ -59,7 +88,11 @@ async fn every_response_has_a_request_id() {
 #[tokio::test]
 async fn rate_limit_window_with_injected_clock() {
     let clock = Arc::new(ManualClock::new(1_700_000_003));
-    let api = Api::with(SandboxConfig::default().rate_limit_per_window(3).clock(clock.clone()));
+    let api = Api::with(
+        SandboxConfig::default()
+            .rate_limit_per_window(3)
+            .clock(clock.clone()),
+    );
     for remaining in ["2", "1", "0"] {
         let resp = api.get("/me").await;
         assert_eq!(resp.status, 200);
@@ -88,20 +121,36 @@ async fn rate_limit_window_with_injected_clock() {
 async fn version_header() {
     let api = Api::new();
     for version in ["2.14", "1.0", "2.16", "Preview", "Unstable"] {
-        let req = Api::request("GET", "/me", None).header("intercom-version", version).body(Body::empty()).unwrap();
+        let req = Api::request("GET", "/me", None)
+            .header("intercom-version", version)
+            .body(Body::empty())
+            .unwrap();
         assert_eq!(api.send(req).await.status, 200, "version {version}");
     }
     for version in ["2.17", "3", "latest", ""] {
-        let req = Api::request("GET", "/me", None).header("intercom-version", version).body(Body::empty()).unwrap();
+        let req = Api::request("GET", "/me", None)
+            .header("intercom-version", version)
+            .body(Body::empty())
+            .unwrap();
         let resp = api.send(req).await;
         assert_error(&resp, 400, "intercom_version_invalid");
         assert!(resp.header("x-ratelimit-limit").is_some());
     }
     let log = api.ok("GET", "/_sandbox/requests", None).await;
-    let versions: Vec<_> = log["requests"].as_array().unwrap().iter().map(|r| r["version"].as_str().unwrap().to_owned()).collect();
-    assert_eq!(&versions[..5], ["2.14", "1.0", "2.16", "Preview", "Unstable"]);
+    let versions: Vec<_> = log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["version"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        &versions[..5],
+        ["2.14", "1.0", "2.16", "Preview", "Unstable"]
+    );
     assert!(SandboxConfig::default().default_version == "2.14");
-    assert!(intercom_sandbox::Sandbox::open(SandboxConfig::default().default_version("9.9")).is_err());
+    assert!(
+        intercom_sandbox::Sandbox::open(SandboxConfig::default().default_version("9.9")).is_err()
+    );
 }
 
 #[tokio::test]
@@ -142,13 +191,21 @@ async fn fault_injection() {
         assert_error(&failed, 503, "service_unavailable");
         assert_eq!(failed.header("retry-after"), Some("1"));
     }
-    let after_faults = api.ok("GET", "/conversations?per_page=1", None).await["total_count"].clone();
+    let after_faults =
+        api.ok("GET", "/conversations?per_page=1", None).await["total_count"].clone();
     assert_eq!(before, after_faults, "faults fail before touching state");
     assert_eq!(api.post("/conversations", body.clone()).await.status, 200);
 
-    api.post("/_sandbox/faults", json!({"path_prefix": "/contacts", "status": 500, "times": 5})).await;
+    api.post(
+        "/_sandbox/faults",
+        json!({"path_prefix": "/contacts", "status": 500, "times": 5}),
+    )
+    .await;
     assert_error(&api.get("/contacts").await, 500, "server_error");
-    assert_eq!(api.ok("GET", "/_sandbox/faults", None).await["faults"][0]["times"], 4);
+    assert_eq!(
+        api.ok("GET", "/_sandbox/faults", None).await["faults"][0]["times"],
+        4
+    );
     assert_eq!(api.delete("/_sandbox/faults").await.status, 204);
     assert_eq!(api.get("/contacts").await.status, 200);
 

@@ -7,6 +7,7 @@ mod contacts;
 mod conversations;
 mod edges;
 mod pagination;
+mod sdk;
 mod search;
 mod seed_and_store;
 mod socket;

@@ -45,8 +45,16 @@ async fn contacts_and_conversations_walk_without_gaps() {
     let contacts = walk_cursor(&api, "/contacts", "data", 7).await;
     assert_eq!(contacts.len(), 50);
     let all_at_once = api.ok("GET", "/contacts?per_page=150", None).await;
-    let direct: Vec<String> = all_at_once["data"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect();
-    assert_eq!(contacts, direct, "pages concatenate to the full list in order");
+    let direct: Vec<String> = all_at_once["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        contacts, direct,
+        "pages concatenate to the full list in order"
+    );
     let default = api.ok("GET", "/contacts", None).await;
     assert_eq!(default["pages"]["per_page"], 50);
 
@@ -60,8 +68,14 @@ async fn contacts_and_conversations_walk_without_gaps() {
 #[tokio::test]
 async fn counting_with_one_per_page() {
     let api = Api::new();
-    assert_eq!(api.ok("GET", "/contacts?per_page=1", None).await["total_count"], 50);
-    assert_eq!(api.ok("GET", "/conversations?per_page=1", None).await["total_count"], 100);
+    assert_eq!(
+        api.ok("GET", "/contacts?per_page=1", None).await["total_count"],
+        50
+    );
+    assert_eq!(
+        api.ok("GET", "/conversations?per_page=1", None).await["total_count"],
+        100
+    );
     let companies = api.ok("GET", "/companies?per_page=1", None).await;
     let total = companies["total_count"].as_u64().unwrap();
     assert_eq!(companies["pages"]["total_pages"], json!(total));
@@ -70,7 +84,13 @@ async fn counting_with_one_per_page() {
 #[tokio::test]
 async fn bad_paging_parameters() {
     let api = Api::new();
-    for path in ["/contacts?per_page=0", "/contacts?per_page=151", "/conversations?per_page=abc", "/companies?per_page=61", "/companies?page=0"] {
+    for path in [
+        "/contacts?per_page=0",
+        "/contacts?per_page=151",
+        "/conversations?per_page=abc",
+        "/companies?per_page=61",
+        "/companies?page=0",
+    ] {
         let resp = api.get(path).await;
         assert_error(&resp, 400, "parameter_invalid");
     }
@@ -84,16 +104,36 @@ async fn walk_numbered(api: &Api, method: &str, path: &str, per_page: usize) -> 
     let mut page = 1;
     loop {
         let sep = if path.contains('?') { '&' } else { '?' };
-        let body = api.ok(method, &format!("{path}{sep}page={page}&per_page={per_page}"), None).await;
+        let body = api
+            .ok(
+                method,
+                &format!("{path}{sep}page={page}&per_page={per_page}"),
+                None,
+            )
+            .await;
         assert_eq!(body["pages"]["page"], json!(page));
         let total = body["total_count"].as_u64().unwrap() as usize;
-        assert_eq!(body["pages"]["total_pages"], json!(total.div_ceil(per_page)));
-        ids.extend(body["data"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()));
+        assert_eq!(
+            body["pages"]["total_pages"],
+            json!(total.div_ceil(per_page))
+        );
+        ids.extend(
+            body["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_owned()),
+        );
         if body["pages"]["next"].is_null() {
             assert_eq!(ids.len(), total, "no gaps in {path}");
             break;
         }
-        assert!(body["pages"]["next"].as_str().unwrap().contains(&format!("page={}", page + 1)));
+        assert!(
+            body["pages"]["next"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("page={}", page + 1))
+        );
         page += 1;
     }
     let unique: HashSet<_> = ids.iter().collect();
@@ -108,7 +148,10 @@ async fn companies_page_numbers_and_scroll() {
     let posted = walk_numbered(&api, "POST", "/companies/list", 3).await;
     let mut reversed = posted.clone();
     reversed.reverse();
-    assert_eq!(get, reversed, "POST /companies/list defaults to descending order");
+    assert_eq!(
+        get, reversed,
+        "POST /companies/list defaults to descending order"
+    );
     let asc = walk_numbered(&api, "POST", "/companies/list?order=asc", 4).await;
     assert_eq!(asc, get);
 
@@ -116,11 +159,23 @@ async fn companies_page_numbers_and_scroll() {
     let mut scrolled = Vec::new();
     let first = api.ok("GET", "/companies/scroll?per_page=2", None).await;
     let mut param = first["scroll_param"].as_str().unwrap().to_owned();
-    scrolled.extend(first["data"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()));
+    scrolled.extend(
+        first["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned()),
+    );
     let second_open = api.get("/companies/scroll").await;
     assert_error(&second_open, 400, "scroll_exists");
     loop {
-        let page = api.ok("GET", &format!("/companies/scroll?per_page=2&scroll_param={param}"), None).await;
+        let page = api
+            .ok(
+                "GET",
+                &format!("/companies/scroll?per_page=2&scroll_param={param}"),
+                None,
+            )
+            .await;
         let data = page["data"].as_array().unwrap();
         if data.is_empty() {
             break;
@@ -129,7 +184,9 @@ async fn companies_page_numbers_and_scroll() {
         param = page["scroll_param"].as_str().unwrap().to_owned();
     }
     assert_eq!(scrolled, get);
-    let expired = api.get(&format!("/companies/scroll?scroll_param={param}")).await;
+    let expired = api
+        .get(&format!("/companies/scroll?scroll_param={param}"))
+        .await;
     assert_error(&expired, 404, "scroll_param_not_found");
     let restart = api.ok("GET", "/companies/scroll", None).await;
     assert!(!restart["data"].as_array().unwrap().is_empty());
@@ -138,12 +195,23 @@ async fn companies_page_numbers_and_scroll() {
 #[tokio::test]
 async fn company_contacts_paginate() {
     let api = Api::new();
-    let company = api.ok("POST", "/companies", Some(json!({"company_id": "big", "name": "Big"}))).await;
+    let company = api
+        .ok(
+            "POST",
+            "/companies",
+            Some(json!({"company_id": "big", "name": "Big"})),
+        )
+        .await;
     let cid = company["id"].as_str().unwrap().to_owned();
     let contacts = api.ok("GET", "/contacts?per_page=9", None).await;
     for c in contacts["data"].as_array().unwrap() {
         let id = c["id"].as_str().unwrap();
-        api.ok("POST", &format!("/contacts/{id}/companies"), Some(json!({"id": cid}))).await;
+        api.ok(
+            "POST",
+            &format!("/contacts/{id}/companies"),
+            Some(json!({"id": cid})),
+        )
+        .await;
     }
     let ids = walk_cursor(&api, &format!("/companies/{cid}/contacts"), "data", 4).await;
     assert_eq!(ids.len(), 9);

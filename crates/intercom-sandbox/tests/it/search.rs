@@ -10,18 +10,37 @@ async fn search_body_is_validated_before_the_query() {
     for (body, field) in [
         (json!({}), "query"),
         (json!({"query": 5}), "query"),
-        (json!({"query": {}, "pagination": {"per_page": 0}}), "pagination.per_page"),
-        (json!({"query": {}, "pagination": {"per_page": 151}}), "pagination.per_page"),
-        (json!({"query": {}, "pagination": {"per_page": "ten"}}), "pagination.per_page"),
-        (json!({"query": {}, "pagination": {"starting_after": "nope"}}), "pagination.starting_after"),
-        (json!({"query": {}, "pagination": {"page": 2}}), "pagination.page"),
+        (
+            json!({"query": {}, "pagination": {"per_page": 0}}),
+            "pagination.per_page",
+        ),
+        (
+            json!({"query": {}, "pagination": {"per_page": 151}}),
+            "pagination.per_page",
+        ),
+        (
+            json!({"query": {}, "pagination": {"per_page": "ten"}}),
+            "pagination.per_page",
+        ),
+        (
+            json!({"query": {}, "pagination": {"starting_after": "nope"}}),
+            "pagination.starting_after",
+        ),
+        (
+            json!({"query": {}, "pagination": {"page": 2}}),
+            "pagination.page",
+        ),
         (json!({"query": {}, "pagination": 3}), "pagination"),
         (json!({"query": {}, "extra": true}), "extra"),
     ] {
         for path in ["/contacts/search", "/conversations/search"] {
             let resp = api.post(path, body.clone()).await;
             assert_eq!(resp.status, 400, "{path} {body}: {}", resp.text);
-            assert_eq!(resp.body["errors"][0]["field"], field, "{path} {body}: {}", resp.text);
+            assert_eq!(
+                resp.body["errors"][0]["field"], field,
+                "{path} {body}: {}",
+                resp.text
+            );
             assert_error(&resp, 400, resp.code());
         }
     }
@@ -30,7 +49,13 @@ async fn search_body_is_validated_before_the_query() {
 #[tokio::test]
 async fn contact_search_end_to_end() {
     let api = Api::new();
-    let created = api.ok("POST", "/contacts", Some(json!({"email": "findme@example.com"}))).await;
+    let created = api
+        .ok(
+            "POST",
+            "/contacts",
+            Some(json!({"email": "findme@example.com"})),
+        )
+        .await;
     let found = api
         .ok("POST", "/contacts/search", Some(json!({"query": {"field": "email", "operator": "=", "value": "findme@example.com"}})))
         .await;
@@ -42,7 +67,12 @@ async fn contact_search_end_to_end() {
         .ok("POST", "/contacts/search", Some(json!({"query": {"field": "role", "operator": "=", "value": "lead"}, "pagination": {"per_page": 1}})))
         .await;
     let all = api.ok("GET", "/contacts?per_page=150", None).await;
-    let lead_count = all["data"].as_array().unwrap().iter().filter(|c| c["role"] == "lead").count();
+    let lead_count = all["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["role"] == "lead")
+        .count();
     assert_eq!(leads["total_count"], json!(lead_count));
     assert_eq!(leads["data"].as_array().unwrap().len(), 1);
     let cursor = leads["pages"]["next"]["starting_after"].as_str().unwrap();
@@ -52,7 +82,12 @@ async fn contact_search_end_to_end() {
     assert_eq!(second["pages"]["page"], 2);
     assert_ne!(second["data"][0]["id"], leads["data"][0]["id"]);
 
-    let bad = api.post("/contacts/search", json!({"query": {"field": "email", "operator": "LIKE", "value": "x"}})).await;
+    let bad = api
+        .post(
+            "/contacts/search",
+            json!({"query": {"field": "email", "operator": "LIKE", "value": "x"}}),
+        )
+        .await;
     assert_eq!(bad.status, 400);
     assert_eq!(bad.body["type"], "error.list");
 }
@@ -65,13 +100,29 @@ async fn conversation_search_end_to_end() {
         .ok("POST", "/conversations/search", Some(json!({"query": {"operator": "AND", "value": [{"field": "open", "operator": "=", "value": true}]}, "pagination": {"per_page": 150}})))
         .await;
     let list = api.ok("GET", "/conversations?per_page=150", None).await;
-    let expected = list["conversations"].as_array().unwrap().iter().filter(|c| c["open"] == true).count();
+    let expected = list["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["open"] == true)
+        .count();
     assert_eq!(open["total_count"], json!(expected));
-    assert!(open["conversations"].as_array().unwrap().iter().all(|c| c["open"] == true));
+    assert!(
+        open["conversations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["open"] == true)
+    );
 
     // Writes are visible to search: close one and it leaves the open set.
     let id = open["conversations"][0]["id"].as_str().unwrap();
-    api.ok("POST", &format!("/conversations/{id}/parts"), Some(json!({"message_type": "close", "type": "admin", "admin_id": me}))).await;
+    api.ok(
+        "POST",
+        &format!("/conversations/{id}/parts"),
+        Some(json!({"message_type": "close", "type": "admin", "admin_id": me})),
+    )
+    .await;
     let again = api
         .ok("POST", "/conversations/search", Some(json!({"query": {"field": "open", "operator": "=", "value": true}, "pagination": {"per_page": 1}})))
         .await;

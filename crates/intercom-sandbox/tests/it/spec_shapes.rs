@@ -7,46 +7,191 @@ use serde_json::Value;
 use crate::support::Api;
 
 const ADMIN_LIST: &[&str] = &["type", "admins"];
-const ADMIN: &[&str] = &["type", "email", "id", "name", "away_mode_enabled", "away_mode_reassign", "has_inbox_seat", "team_ids"];
-const ME: &[&str] = &["type", "id", "email", "name", "email_verified", "app", "avatar", "has_inbox_seat"];
-const APP: &[&str] = &["type", "id_code", "name", "created_at", "secure", "identity_verification", "timezone", "region"];
+const ADMIN: &[&str] = &[
+    "type",
+    "email",
+    "id",
+    "name",
+    "away_mode_enabled",
+    "away_mode_reassign",
+    "has_inbox_seat",
+    "team_ids",
+];
+const ME: &[&str] = &[
+    "type",
+    "id",
+    "email",
+    "name",
+    "email_verified",
+    "app",
+    "avatar",
+    "has_inbox_seat",
+];
+const APP: &[&str] = &[
+    "type",
+    "id_code",
+    "name",
+    "created_at",
+    "secure",
+    "identity_verification",
+    "timezone",
+    "region",
+];
 const CONTACT: &[&str] = &[
-    "type", "id", "workspace_id", "external_id", "role", "email", "phone", "name", "avatar", "owner_id",
-    "social_profiles", "has_hard_bounced", "marked_email_as_spam", "unsubscribed_from_emails", "created_at",
-    "updated_at", "signed_up_at", "last_seen_at", "last_replied_at", "last_contacted_at",
-    "last_email_opened_at", "last_email_clicked_at", "language_override", "browser", "browser_version",
-    "browser_language", "os", "location", "android_app_name", "android_app_version", "android_device",
-    "android_os_version", "android_sdk_version", "android_last_seen_at", "ios_app_name", "ios_app_version",
-    "ios_device", "ios_os_version", "ios_sdk_version", "ios_last_seen_at", "custom_attributes", "tags",
-    "notes", "companies", "opted_out_subscription_types", "opted_in_subscription_types", "utm_campaign",
-    "utm_content", "utm_medium", "utm_source", "utm_term", "referrer", "enabled_push_messaging",
+    "type",
+    "id",
+    "workspace_id",
+    "external_id",
+    "role",
+    "email",
+    "phone",
+    "name",
+    "avatar",
+    "owner_id",
+    "social_profiles",
+    "has_hard_bounced",
+    "marked_email_as_spam",
+    "unsubscribed_from_emails",
+    "created_at",
+    "updated_at",
+    "signed_up_at",
+    "last_seen_at",
+    "last_replied_at",
+    "last_contacted_at",
+    "last_email_opened_at",
+    "last_email_clicked_at",
+    "language_override",
+    "browser",
+    "browser_version",
+    "browser_language",
+    "os",
+    "location",
+    "android_app_name",
+    "android_app_version",
+    "android_device",
+    "android_os_version",
+    "android_sdk_version",
+    "android_last_seen_at",
+    "ios_app_name",
+    "ios_app_version",
+    "ios_device",
+    "ios_os_version",
+    "ios_sdk_version",
+    "ios_last_seen_at",
+    "custom_attributes",
+    "tags",
+    "notes",
+    "companies",
+    "opted_out_subscription_types",
+    "opted_in_subscription_types",
+    "utm_campaign",
+    "utm_content",
+    "utm_medium",
+    "utm_source",
+    "utm_term",
+    "referrer",
+    "enabled_push_messaging",
 ];
 const CONTACT_LIST: &[&str] = &["type", "data", "total_count", "pages"];
 const CURSOR_PAGES: &[&str] = &["type", "page", "per_page", "total_pages"];
 const CONVERSATION_LIST: &[&str] = &["type", "pages", "total_count", "conversations"];
 const CONVERSATION: &[&str] = &[
-    "type", "id", "created_at", "updated_at", "waiting_since", "snoozed_until", "source", "contacts",
-    "first_contact_reply", "admin_assignee_id", "team_assignee_id", "open", "state", "read", "tags",
-    "priority", "sla_applied", "statistics", "conversation_rating", "teammates", "title",
-    "custom_attributes", "topics", "ticket", "linked_objects", "ai_agent", "ai_agent_participated",
+    "type",
+    "id",
+    "created_at",
+    "updated_at",
+    "waiting_since",
+    "snoozed_until",
+    "source",
+    "contacts",
+    "first_contact_reply",
+    "admin_assignee_id",
+    "team_assignee_id",
+    "open",
+    "state",
+    "read",
+    "tags",
+    "priority",
+    "sla_applied",
+    "statistics",
+    "conversation_rating",
+    "teammates",
+    "title",
+    "custom_attributes",
+    "topics",
+    "ticket",
+    "linked_objects",
+    "ai_agent",
+    "ai_agent_participated",
 ];
-const SOURCE: &[&str] = &["type", "id", "delivered_as", "subject", "body", "author", "attachments", "url", "redacted"];
+const SOURCE: &[&str] = &[
+    "type",
+    "id",
+    "delivered_as",
+    "subject",
+    "body",
+    "author",
+    "attachments",
+    "url",
+    "redacted",
+];
 const PART: &[&str] = &[
-    "type", "id", "part_type", "body", "created_at", "updated_at", "notified_at", "assigned_to", "author",
-    "attachments", "external_id", "redacted", "email_message_metadata", "app_package_code",
+    "type",
+    "id",
+    "part_type",
+    "body",
+    "created_at",
+    "updated_at",
+    "notified_at",
+    "assigned_to",
+    "author",
+    "attachments",
+    "external_id",
+    "redacted",
+    "email_message_metadata",
+    "app_package_code",
 ];
 const COMPANY: &[&str] = &[
-    "type", "company_id", "id", "app_id", "name", "remote_created_at", "created_at", "updated_at",
-    "monthly_spend", "session_count", "user_count", "tags", "segments", "plan", "custom_attributes",
+    "type",
+    "company_id",
+    "id",
+    "app_id",
+    "name",
+    "remote_created_at",
+    "created_at",
+    "updated_at",
+    "monthly_spend",
+    "session_count",
+    "user_count",
+    "tags",
+    "segments",
+    "plan",
+    "custom_attributes",
 ];
 const COMPANY_LIST: &[&str] = &["type", "data", "pages", "total_count"];
 const PAGES_LINK: &[&str] = &["type", "next", "page", "per_page", "total_pages"];
 const SCROLL: &[&str] = &["type", "data", "pages", "total_count", "scroll_param"];
-const TEAM: &[&str] = &["type", "id", "name", "admin_ids", "assignment_limit", "distribution_method"];
-const SEGMENT: &[&str] = &["type", "id", "name", "created_at", "updated_at", "person_type"];
+const TEAM: &[&str] = &[
+    "type",
+    "id",
+    "name",
+    "admin_ids",
+    "assignment_limit",
+    "distribution_method",
+];
+const SEGMENT: &[&str] = &[
+    "type",
+    "id",
+    "name",
+    "created_at",
+    "updated_at",
+    "person_type",
+];
 
 fn has_all(what: &str, value: &Value, keys: &[&str]) {
-    let object = value.as_object().unwrap_or_else(|| panic!("{what} is not an object: {value}"));
+    let object = value
+        .as_object()
+        .unwrap_or_else(|| panic!("{what} is not an object: {value}"));
     let missing: Vec<_> = keys.iter().filter(|k| !object.contains_key(**k)).collect();
     assert!(missing.is_empty(), "{what} lacks {missing:?}: {value}");
 }
@@ -76,8 +221,15 @@ async fn key_responses_match_the_spec_examples() {
     let full = api.ok("GET", &format!("/conversations/{id}"), None).await;
     has_all("conversation", &full, CONVERSATION);
     has_all("source", &full["source"], SOURCE);
-    has_all("conversation_parts", &full["conversation_parts"], &["type", "conversation_parts", "total_count"]);
-    for part in full["conversation_parts"]["conversation_parts"].as_array().unwrap() {
+    has_all(
+        "conversation_parts",
+        &full["conversation_parts"],
+        &["type", "conversation_parts", "total_count"],
+    );
+    for part in full["conversation_parts"]["conversation_parts"]
+        .as_array()
+        .unwrap()
+    {
         has_all("part", part, PART);
         assert!(part["id"].is_string());
     }
@@ -86,7 +238,9 @@ async fn key_responses_match_the_spec_examples() {
     has_all("company list", &companies, COMPANY_LIST);
     has_all("company pages", &companies["pages"], PAGES_LINK);
     has_all("company", &companies["data"][0], COMPANY);
-    let posted = api.ok("POST", "/companies/list?per_page=2&page=2", None).await;
+    let posted = api
+        .ok("POST", "/companies/list?per_page=2&page=2", None)
+        .await;
     has_all("company list (POST)", &posted, COMPANY_LIST);
     has_all("company pages (POST)", &posted["pages"], PAGES_LINK);
     let scroll = api.ok("GET", "/companies/scroll", None).await;

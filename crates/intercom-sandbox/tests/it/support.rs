@@ -115,6 +115,8 @@ pub fn assert_error(resp: &Resp, status: u16, code: &str) {
     assert_eq!(resp.status, status, "unexpected answer: {}", resp.text);
     assert_eq!(resp.body["type"], "error.list", "{}", resp.text);
     assert_eq!(resp.code(), code, "{}", resp.text);
-    let rid = resp.body["request_id"].as_str().expect("request_id in body");
+    let rid = resp.body["request_id"]
+        .as_str()
+        .expect("request_id in body");
     assert_eq!(Some(rid), resp.header("x-request-id"));
 }

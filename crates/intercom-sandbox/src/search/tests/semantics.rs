@@ -395,6 +395,19 @@ fn booleans_and_integers() {
         run(Conversations, &q("open", "IN", json!([false])), &docs),
         ids(&[1])
     );
+    // Intercom's Python SDK sends `True` as `1`; `"true"` is accepted too.
+    assert_eq!(
+        run(Conversations, &q("open", "=", json!(1)), &docs),
+        ids(&[0])
+    );
+    assert_eq!(
+        run(Conversations, &q("open", "=", json!(0)), &docs),
+        ids(&[1])
+    );
+    assert_eq!(
+        run(Conversations, &q("open", "=", json!("false")), &docs),
+        ids(&[1])
+    );
     assert_eq!(
         run(Conversations, &q("admin_assignee_id", "=", json!(5)), &docs),
         ids(&[0, 1])

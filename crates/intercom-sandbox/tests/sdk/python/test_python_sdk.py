@@ -95,20 +95,26 @@ def test_conversations_list_and_search(client):
     assert len(listed) >= 50
     assert len(listed) == len(set(listed))
 
-    open_ones = list(
-        client.conversations.search(
-            query=MultipleFilterSearchRequest(
-                operator="AND",
-                value=[
-                    SingleFilterSearchRequest(field="open", operator="=", value=True),
-                    SingleFilterSearchRequest(field="created_at", operator=">", value=0),
-                ],
-            ),
-            pagination=StartingAfterPaging(per_page=10),
-        )
+    # Only the first page: python-intercom 5.0.1's search pager asks for the same page again
+    # instead of passing `pages.next.starting_after` on (so iterating it never ends, against
+    # Intercom too). The cursor itself is checked by following it by hand.
+    query = MultipleFilterSearchRequest(
+        operator="AND",
+        value=[
+            SingleFilterSearchRequest(field="open", operator="=", value=True),
+            SingleFilterSearchRequest(field="created_at", operator=">", value=0),
+        ],
     )
-    assert open_ones
-    assert all(c.open for c in open_ones)
+    first = client.conversations.search(query=query, pagination=StartingAfterPaging(per_page=10))
+    assert len(first.items) == 10
+    assert all(c.open for c in first.items)
+    cursor = first.response.pages.next.starting_after
+    second = client.conversations.search(
+        query=query, pagination=StartingAfterPaging(per_page=10, starting_after=cursor)
+    )
+    assert second.items
+    assert all(c.open for c in second.items)
+    assert not {c.id for c in first.items} & {c.id for c in second.items}
 
 
 def test_create_reply_and_close(client, admin_id):

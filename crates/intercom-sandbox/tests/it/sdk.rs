@@ -1,0 +1,131 @@
+//! Intercom's official SDKs, unchanged, as clients of the sandbox over a loopback socket.
+//!
+//! The Python (`python-intercom`) and Node (`intercom-client`) suites live in `tests/sdk/`. Each
+//! test here starts a fresh sandbox, runs one suite against it and fails with the suite's output
+//! when any of its cases fails. Without the SDK installed the test prints how to install it and
+//! passes, unless `INTERCOM_REQUIRE_SDK_TESTS=1` (set by `.ci/run`), where a missing SDK fails.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use intercom_sandbox::{RunningSandbox, Sandbox, SandboxConfig};
+
+const TOKEN: &str = "sdk-conformance-token";
+
+fn sdk_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/sdk")
+        .join(name)
+}
+
+fn required() -> bool {
+    std::env::var("INTERCOM_REQUIRE_SDK_TESTS").is_ok_and(|v| v == "1")
+}
+
+/// Whether the SDK is usable; when it is not, says how to install it, and fails if required.
+fn available(probe: &mut Command, what: &str, install: &str) -> bool {
+    let ok = probe.output().is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            !required(),
+            "{what} is not installed and INTERCOM_REQUIRE_SDK_TESTS=1: {install}"
+        );
+        eprintln!("SKIPPED: {what} is not installed ({install})");
+    }
+    ok
+}
+
+async fn start() -> RunningSandbox {
+    Sandbox::open(SandboxConfig::default().token(TOKEN))
+        .unwrap()
+        .bind("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap()
+}
+
+/// `program` under coreutils' `timeout`, so a suite that hangs fails instead of stalling CI.
+fn bounded(program: &str) -> Command {
+    let mut command = Command::new("timeout");
+    command.args(["300", program]);
+    command
+}
+
+async fn run_suite(running: &RunningSandbox, mut command: Command) -> Output {
+    command
+        .env("INTERCOM_SANDBOX_URL", running.base_url())
+        .env("INTERCOM_SANDBOX_TOKEN", TOKEN);
+    tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .expect("the SDK suite could not be started")
+}
+
+fn assert_passed(suite: &str, output: &Output) {
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{suite} failed against the sandbox ({}{}):\n{stdout}\n{stderr}",
+        output.status,
+        if output.status.code() == Some(124) {
+            ", timed out after 300 s"
+        } else {
+            ""
+        }
+    );
+    println!("{suite}:\n{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_sdk_drives_the_sandbox() {
+    let dir = sdk_dir("python");
+    if !available(
+        Command::new("python3").args(["-c", "import intercom, pytest"]),
+        "python-intercom",
+        &format!("pip install -r {}", dir.join("requirements.txt").display()),
+    ) {
+        return;
+    }
+    let running = start().await;
+    let mut command = bounded("python3");
+    command
+        .args([
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "test_python_sdk.py",
+        ])
+        .current_dir(&dir);
+    let output = run_suite(&running, command).await;
+    running.shutdown().await;
+    assert_passed("python-intercom suite", &output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains(" passed"), "pytest ran no test:\n{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_sdk_drives_the_sandbox() {
+    let dir = sdk_dir("node");
+    if !available(
+        Command::new("node")
+            .args(["-e", "require('intercom-client')"])
+            .current_dir(&dir),
+        "the intercom-client npm package",
+        &format!("cd {} && npm ci", dir.display()),
+    ) {
+        return;
+    }
+    let running = start().await;
+    let mut command = bounded("node");
+    command.args(["--test", "sdk.test.mjs"]).current_dir(&dir);
+    let output = run_suite(&running, command).await;
+    running.shutdown().await;
+    assert_passed("intercom-client (Node) suite", &output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("# fail 0"),
+        "node --test did not report its counts:\n{stdout}"
+    );
+}
