@@ -5,6 +5,7 @@
 
 mod api;
 mod exit;
+mod mcp;
 mod output;
 mod tools;
 
@@ -17,7 +18,7 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use intercom_client::{Client, Config, Region};
 use intercom_sandbox::{DEFAULT_TOKEN, RunningSandbox, Sandbox, SandboxConfig};
-use intercom_tools::Registry;
+use intercom_tools::{Registry, ShapeDefaults};
 use serde_json::Value;
 
 use crate::exit::UsageError;
@@ -98,6 +99,9 @@ enum Command {
     Api(api::ApiArgs),
     /// Run the sandbox in the foreground until Ctrl-C.
     Sandbox(SandboxArgs),
+    /// Serve the tools to MCP clients over stdio, or Streamable HTTP with --http.
+    #[command(after_help = mcp::AFTER_HELP)]
+    Mcp(mcp::McpArgs),
 }
 
 #[derive(Debug, Args)]
@@ -109,6 +113,11 @@ struct CallArgs {
     /// Print the request(s) the call would send, and send nothing.
     #[arg(long)]
     dry_run: bool,
+    /// `full` prints the API's JSON as it is (for scripts); `compact` prints what an agent gets:
+    /// no nulls or empty values, HTML as text, ISO times, cut near 20,000 tokens with a cursor.
+    /// The arguments' own `response_format`, `fields` and `max_tokens` take precedence.
+    #[arg(long, value_name = "FORMAT", default_value = "full", value_parser = ["full", "compact"])]
+    response_format: String,
 }
 
 #[derive(Debug, Args)]
@@ -183,7 +192,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tools(args) => tools::run(&registry, &args, mode),
         Command::Call(args) => {
             let input = read_input(args.input.as_deref())?;
-            let call = registry.prepare(&args.name, input)?;
+            let shaping = match args.response_format.as_str() {
+                "compact" => ShapeDefaults::AGENT,
+                _ => ShapeDefaults::RAW,
+            };
+            let call = registry
+                .clone()
+                .with_shaping(shaping)
+                .prepare(&args.name, input)?;
             if args.dry_run {
                 let requests = call.requests()?;
                 return output::print_json(&serde_json::to_value(requests)?, mode);
@@ -204,6 +220,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             output::print_json(&result?, mode)
         }
         Command::Sandbox(args) => run_sandbox(args).await,
+        Command::Mcp(args) => mcp::run(&cli.global, args).await,
     }
 }
 

@@ -45,6 +45,8 @@ struct Inner {
     policy: RetryPolicy,
     clock: Arc<dyn Clock>,
     pacer: Arc<Pacer>,
+    /// State that the layers above keep per client (see [`Client::extension`]).
+    extensions: std::sync::Mutex<http::Extensions>,
 }
 
 impl std::fmt::Debug for Client {
@@ -127,6 +129,7 @@ impl Client {
                 policy,
                 clock,
                 pacer: Arc::default(),
+                extensions: std::sync::Mutex::default(),
             }),
         })
     }
@@ -148,6 +151,24 @@ impl Client {
     /// The full URL `request` would be sent to (for `--dry-run` output), or why it cannot be.
     pub fn url(&self, request: &Request) -> Result<String, Error> {
         Ok(self.build_url(request)?.to_string())
+    }
+
+    /// The value of type `T` kept with this client (shared by its clones), inserting the one
+    /// `init` makes when there is none yet. Layers above the transport keep per-client state here
+    /// (for example a cache of the workspace's admins), so nothing is shared between clients
+    /// that talk to different workspaces or with different tokens.
+    pub fn extension<T: Clone + Send + Sync + 'static>(&self, init: impl FnOnce() -> T) -> T {
+        let mut extensions = self
+            .inner
+            .extensions
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(value) = extensions.get::<T>() {
+            return value.clone();
+        }
+        let value = init();
+        extensions.insert(value.clone());
+        value
     }
 
     /// Sends with pacing and retries.

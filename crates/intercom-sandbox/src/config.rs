@@ -22,6 +22,8 @@ pub struct SandboxConfig {
     pub contacts: usize,
     /// Number of demo conversations. Default 100.
     pub conversations: usize,
+    /// Number of demo tickets (none when there are no contacts). Default 30.
+    pub tickets: usize,
     /// Requests allowed per fixed 10-second window. Default 1000.
     pub rate_limit_per_window: u32,
     /// API version assumed when a request has no `Intercom-Version` header. Default "2.14".
@@ -38,6 +40,7 @@ impl Default for SandboxConfig {
             seed: 42,
             contacts: 50,
             conversations: 100,
+            tickets: 30,
             rate_limit_per_window: 1000,
             default_version: "2.14".to_owned(),
             clock: Arc::new(SystemClock),
@@ -83,6 +86,12 @@ impl SandboxConfig {
     /// Sets the number of demo conversations.
     pub fn conversations(mut self, conversations: usize) -> Self {
         self.conversations = conversations;
+        self
+    }
+
+    /// Sets the number of demo tickets.
+    pub fn tickets(mut self, tickets: usize) -> Self {
+        self.tickets = tickets;
         self
     }
 

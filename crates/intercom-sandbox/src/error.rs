@@ -73,6 +73,12 @@ impl ApiError {
         self
     }
 
+    /// Replaces the error code (for Intercom's case-specific codes).
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = code.into();
+        self
+    }
+
     /// 404 with a resource-specific code (`not_found`, `company_not_found`, ...).
     pub fn not_found(code: &str, message: &str) -> Self {
         ApiError::new(StatusCode::NOT_FOUND, code, message)

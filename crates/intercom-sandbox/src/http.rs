@@ -230,6 +230,41 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
             delete(api::conversations::detach_tag),
         )
         .route(
+            "/conversations/{id}/convert",
+            post(api::tickets::convert_conversation),
+        )
+        .route("/ticket_states", get(api::ticket_types::list_states))
+        .route(
+            "/ticket_types",
+            get(api::ticket_types::list).post(api::ticket_types::create),
+        )
+        .route(
+            "/ticket_types/{id}",
+            get(api::ticket_types::retrieve).put(api::ticket_types::update),
+        )
+        .route(
+            "/ticket_types/{id}/attributes",
+            post(api::ticket_types::create_attribute),
+        )
+        .route(
+            "/ticket_types/{id}/attributes/{attribute_id}",
+            put(api::ticket_types::update_attribute),
+        )
+        .route("/tickets", post(api::tickets::create))
+        .route("/tickets/search", post(api::tickets::search))
+        .route(
+            "/tickets/{id}",
+            get(api::tickets::retrieve)
+                .put(api::tickets::update)
+                .delete(api::tickets::remove),
+        )
+        .route("/tickets/{id}/reply", post(api::tickets::reply))
+        .route("/tickets/{id}/tags", post(api::tickets::attach_tag))
+        .route(
+            "/tickets/{id}/tags/{tag_id}",
+            delete(api::tickets::detach_tag),
+        )
+        .route(
             "/_sandbox/requests",
             get(api::sandbox::requests).delete(api::sandbox::clear_requests),
         )

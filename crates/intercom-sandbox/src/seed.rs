@@ -1,5 +1,6 @@
 //! The deterministic demo workspace: admins, teams, tags, segments, companies, contacts and
-//! conversations with parts, all drawn from one ChaCha stream seeded by `SandboxConfig::seed`.
+//! conversations with parts, all drawn from one ChaCha stream seeded by `SandboxConfig::seed`;
+//! then ticket types, states and tickets from a second stream of the same seed ([`tickets`]).
 //! Timestamps count back from an epoch derived from the seed, never from the wall clock.
 
 use rand::{Rng, RngCore, SeedableRng};
@@ -14,6 +15,8 @@ use crate::api::model::{
 };
 use crate::config::SandboxConfig;
 use crate::store::{Keys, Kind, Rel, Store};
+
+mod tickets;
 
 /// What the server needs to know about the seeded workspace.
 pub(crate) struct Workspace {
@@ -35,14 +38,23 @@ pub(crate) fn ensure_seeded(
     store: &mut Store,
     config: &SandboxConfig,
 ) -> rusqlite::Result<Workspace> {
-    if let (Some(me), Some(app)) = (store.meta("me_admin_id")?, store.meta("app")?) {
-        let app = serde_json::from_str(&app).unwrap_or(Value::Null);
-        return Ok(Workspace {
+    let workspace = match (store.meta("me_admin_id")?, store.meta("app")?) {
+        (Some(me), Some(app)) => Workspace {
             me_admin_id: me,
-            app,
-        });
+            app: serde_json::from_str(&app).unwrap_or(Value::Null),
+        },
+        _ => store.transaction(|s| seed(s, config))?,
+    };
+    // Tickets come last, from their own random stream, so the rest of the demo data is the same
+    // with or without them; a store seeded before tickets existed gets them on its next open.
+    if store.meta(tickets::SEEDED)?.is_none() {
+        let seed = store
+            .meta("seed")?
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(config.seed);
+        store.transaction(|s| tickets::seed_tickets(s, seed, config.tickets, &workspace))?;
     }
-    store.transaction(|s| seed(s, config))
+    Ok(workspace)
 }
 
 const FIRST: &[&str] = &[

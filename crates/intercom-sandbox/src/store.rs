@@ -16,7 +16,8 @@ use crate::search::SqlFilter;
 
 /// A resource kind, i.e. a table. The meaning of the lookup keys per kind:
 /// contacts k1 = lower-case email, k2 = external_id; companies k1 = company_id, k2 = lower-case
-/// name; tags k1 = lower-case name; conversation parts k1 = conversation id.
+/// name; tags k1 = lower-case name; conversation parts k1 = conversation id; tickets k1 = ticket
+/// type id, k2 = the human-facing `ticket_id`; ticket types k1 = lower-case name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
     Admin,
@@ -27,10 +28,13 @@ pub(crate) enum Kind {
     Segment,
     Conversation,
     Part,
+    TicketType,
+    TicketState,
+    Ticket,
 }
 
 impl Kind {
-    const ALL: [Kind; 8] = [
+    const ALL: [Kind; 11] = [
         Kind::Admin,
         Kind::Team,
         Kind::Contact,
@@ -39,14 +43,19 @@ impl Kind {
         Kind::Segment,
         Kind::Conversation,
         Kind::Part,
+        Kind::TicketType,
+        Kind::TicketState,
+        Kind::Ticket,
     ];
 
     /// Which lookup keys the kind uses (and so indexes).
     fn indexed_keys(self) -> (bool, bool) {
         match self {
-            Kind::Contact | Kind::Company => (true, true),
-            Kind::Tag | Kind::Part => (true, false),
-            Kind::Admin | Kind::Team | Kind::Segment | Kind::Conversation => (false, false),
+            Kind::Contact | Kind::Company | Kind::Ticket => (true, true),
+            Kind::Tag | Kind::Part | Kind::TicketType => (true, false),
+            Kind::Admin | Kind::Team | Kind::Segment | Kind::Conversation | Kind::TicketState => {
+                (false, false)
+            }
         }
     }
 
@@ -60,6 +69,9 @@ impl Kind {
             Kind::Segment => "segments",
             Kind::Conversation => "conversations",
             Kind::Part => "conversation_parts",
+            Kind::TicketType => "ticket_types",
+            Kind::TicketState => "ticket_states",
+            Kind::Ticket => "tickets",
         }
     }
 }
@@ -97,6 +109,12 @@ pub(crate) enum Rel {
     CompanySegment,
     /// contact id -> "archived" marker
     ContactArchived,
+    /// ticket id -> tag id
+    TicketTag,
+    /// ticket type id -> ticket state id (the states a type offers)
+    TicketTypeState,
+    /// ticket id -> company id
+    TicketCompany,
 }
 
 impl Rel {
@@ -109,6 +127,9 @@ impl Rel {
             Rel::ContactSegment => "contact_segment",
             Rel::CompanySegment => "company_segment",
             Rel::ContactArchived => "contact_archived",
+            Rel::TicketTag => "ticket_tag",
+            Rel::TicketTypeState => "ticket_type_state",
+            Rel::TicketCompany => "ticket_company",
         }
     }
 }
@@ -176,6 +197,7 @@ impl Store {
             None => Connection::open_in_memory()?,
         };
         conn.pragma_update(None, "foreign_keys", "OFF")?;
+        crate::search::register_functions(&conn)?;
         if path.is_some() {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;

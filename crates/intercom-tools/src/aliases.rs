@@ -1,4 +1,5 @@
-//! Other names the seeds use for the tools: Composio's `INTERCOM_*` slugs.
+//! Other names the seeds use for the tools: Composio's `INTERCOM_*` slugs, the workflow names
+//! of seed 003, and the `search`/`fetch` of Intercom's hosted MCP server.
 //!
 //! An alias points at a tool and may rename parameters (`id` → `conversation_id`) and preset
 //! values (`message_type` = `close`). A preset fills a missing value; a different value given
@@ -114,4 +115,43 @@ pub(crate) const COMPOSIO: &[Alias] = &[
     ),
     alias("INTERCOM_GET_COUNTS", "intercom_get_counts"),
     alias("INTERCOM_LIST_ALL_COMPANIES", "intercom_list_companies"),
+];
+
+/// seed 003's parameter names; camelCase is also accepted on the tools themselves.
+const SEED_DATES: &[(&str, &str)] = &[("startDate", "start_date"), ("endDate", "end_date")];
+const SEED_CUSTOMER: &[(&str, &str)] = &[
+    ("customerIdentifier", "customer_identifier"),
+    ("startDate", "start_date"),
+    ("endDate", "end_date"),
+];
+const SEED_LIST: &[(&str, &str)] = &[
+    ("startDate", "start_date"),
+    ("endDate", "end_date"),
+    ("keyword", "keywords"),
+];
+
+/// The workflow names of seed 003, and the hosted MCP server's two universal tools.
+pub(crate) const WORKFLOWS: &[Alias] = &[
+    renamed(
+        "search_conversations_by_customer",
+        "intercom_search_conversations_by_customer",
+        SEED_CUSTOMER,
+    ),
+    renamed(
+        "search_tickets_by_customer",
+        "intercom_search_tickets_by_customer",
+        SEED_CUSTOMER,
+    ),
+    renamed(
+        "search_tickets_by_status",
+        "intercom_search_tickets_by_status",
+        SEED_DATES,
+    ),
+    renamed(
+        "list_conversations",
+        "intercom_list_conversations_by_date",
+        SEED_LIST,
+    ),
+    alias("search", "intercom_search"),
+    alias("fetch", "intercom_fetch"),
 ];

@@ -19,6 +19,7 @@ pub fn markdown(registry: &Registry) -> String {
         tools.len(),
         registry.aliases().len()
     );
+    out.push_str(SHAPING);
     let mut toolsets: Vec<_> = tools.iter().map(|t| t.toolset).collect();
     toolsets.dedup();
     for toolset in toolsets {
@@ -64,6 +65,26 @@ pub fn markdown(registry: &Registry) -> String {
     }
     out
 }
+
+/// The result-shaping parameters, documented once for every tool.
+const SHAPING: &str = "## Results\n\n\
+Every tool also takes three parameters that shape its result and are never sent to Intercom \
+(`crates/intercom-tools/src/shape.rs`):\n\n\
+- `response_format`: `compact` (the default for agents and MCP) leaves out nulls, `false` and empty \
+values, turns HTML into text and Unix times into ISO 8601 (`2025-03-01T10:00:00Z`), gives ids as \
+strings, trims list envelopes and leaves out bookkeeping (conversation `statistics`, `teammates`, \
+`first_contact_reply`, `notified_at`, tag `applied_at`/`applied_by`, a part's `state`, part authors' \
+emails, ticket types' attribute forms, `priority: not_priority`, `open` beside `state`); `full` is \
+the API's JSON as it is (the default of `intercom call`; `--response-format compact` opts in).\n\
+- `fields`: dot paths to keep in each item of a list, or in the object: `[\"id\", \"state\", \"source.body\"]`; \
+paths go through arrays and list wrappers (`conversation_parts.body`), and each item keeps its `id`. \
+Naming a left-out block (`statistics`) brings it back.\n\
+- `max_tokens`: the result's size cap (a token is about 4 bytes; default 20,000 for agents, none \
+for `intercom call`). A longer list is cut between items: the result says `\"truncated\": true`, \
+how many items were kept and left out, and in `truncation.continue` (also \
+`pages.next.starting_after`) a cursor `skip:<n>:<API cursor>` to pass back as `starting_after` \
+(or `pagination.starting_after`) with the same `per_page`. A long conversation keeps its newest \
+parts. Conversations past Intercom's 500-part cap are flagged `truncated` too.\n\n";
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")

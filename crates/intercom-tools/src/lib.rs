@@ -19,19 +19,25 @@
 //! Input is validated before any request, with an error that names the field and what is allowed.
 
 mod aliases;
+pub mod body;
 pub mod build;
 mod catalog;
+pub mod dates;
 pub mod docs;
 mod error;
+pub mod hosted;
 mod registry;
+pub mod resolve;
 pub mod schema;
+pub mod shape;
 pub mod spec;
 pub mod validate;
 
 pub use aliases::Alias;
-pub use catalog::conversations::html_body;
+pub use body::html_body;
 pub use error::ToolError;
 pub use registry::{Call, IGNORED_PARAMS, Lookup, Registry};
+pub use shape::{ResponseFormat, ShapeDefaults, ShapeOptions, Shaped, shape};
 pub use spec::{
-    Annotations, Args, Handler, JsonType, Location, Operation, Param, Rule, Tool, Toolset,
+    Annotations, Args, Handler, JsonType, Location, Operation, Param, Resolve, Rule, Tool, Toolset,
 };

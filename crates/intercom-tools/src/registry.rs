@@ -5,7 +5,8 @@ use serde_json::{Map, Value, json};
 
 use crate::aliases::{self, Alias};
 use crate::schema::or_list;
-use crate::spec::{Args, Handler, Rule, Tool};
+use crate::shape::{self, ShapeDefaults, ShapeOptions, Shaped};
+use crate::spec::{Args, Handler, JsonType, Rule, Tool};
 use crate::validate::{self, describe};
 use crate::{ToolError, build, catalog};
 
@@ -17,6 +18,8 @@ pub const IGNORED_PARAMS: &[&str] = &["schema_version", "tool_version"];
 pub struct Registry {
     tools: Vec<&'static Tool>,
     aliases: Vec<&'static Alias>,
+    /// How results are shaped when a call does not say (see [`crate::shape`]).
+    shaping: ShapeDefaults,
 }
 
 impl Default for Registry {
@@ -37,8 +40,12 @@ pub struct Lookup {
 pub struct Call {
     pub tool: &'static Tool,
     pub alias: Option<&'static Alias>,
-    /// Arguments after alias renames, presets and defaults, validated.
+    /// Arguments after alias renames, presets and defaults, validated; without the shaping
+    /// parameters, and with a continuation cursor turned back into the API's.
     pub args: Args,
+    /// How the result is shaped: the call's `response_format`, `fields` and `max_tokens` over
+    /// the registry's defaults.
+    pub shape: ShapeOptions,
 }
 
 impl Registry {
@@ -46,8 +53,20 @@ impl Registry {
     pub fn builtin() -> Registry {
         Registry {
             tools: catalog::all(),
-            aliases: aliases::COMPOSIO.iter().collect(),
+            aliases: aliases::COMPOSIO.iter().chain(aliases::WORKFLOWS).collect(),
+            shaping: ShapeDefaults::AGENT,
         }
+    }
+
+    /// The same registry with other shaping defaults: [`ShapeDefaults::AGENT`] (compact, about
+    /// 20,000 tokens a result; the default) or [`ShapeDefaults::RAW`] (the API's JSON, uncut).
+    pub fn with_shaping(mut self, shaping: ShapeDefaults) -> Registry {
+        self.shaping = shaping;
+        self
+    }
+
+    pub fn shaping(&self) -> ShapeDefaults {
+        self.shaping
     }
 
     pub fn tools(&self) -> &[&'static Tool] {
@@ -158,8 +177,13 @@ impl Registry {
     /// Looks the tool up and validates `args` (an object, or `null` for none).
     pub fn prepare(&self, name: &str, args: Value) -> Result<Call, ToolError> {
         let Lookup { tool, alias } = self.lookup(name)?;
-        let args = normalize(tool, alias, args)?;
-        Ok(Call { tool, alias, args })
+        let (args, shape) = self.take_shaping(tool, alias, args)?;
+        Ok(Call {
+            tool,
+            alias,
+            args,
+            shape,
+        })
     }
 
     /// The request(s) a call would send, without sending anything.
@@ -167,9 +191,25 @@ impl Registry {
         self.prepare(name, args)?.requests()
     }
 
-    /// Validates, then sends the call's request(s) with `client`.
+    /// Validates, sends the call's request(s) with `client`, and shapes the result (the call's
+    /// `response_format`, `fields` and `max_tokens` over the registry's defaults; see
+    /// [`crate::shape`]).
     pub async fn call(&self, client: &Client, name: &str, args: Value) -> Result<Value, ToolError> {
         self.prepare(name, args)?.run(client).await
+    }
+
+    /// Splits the shaping parameters off `args` (they never reach a request), validates the
+    /// rest, and reads the page cursor.
+    fn take_shaping(
+        &self,
+        tool: &'static Tool,
+        alias: Option<&'static Alias>,
+        mut args: Value,
+    ) -> Result<(Args, ShapeOptions), ToolError> {
+        let request = shape::take_params(tool, alias.map_or(tool.name, |a| a.name), &mut args)?;
+        let mut args = normalize(tool, alias, args)?;
+        let page = shape::take_cursor(tool, &mut args);
+        Ok((args, request.resolve(self.shaping, page)))
     }
 
     /// One tool as JSON: name, aliases, toolset, description, annotations, input schema, operations.
@@ -238,8 +278,23 @@ impl Call {
         }
     }
 
-    /// Sends the call and returns Intercom's JSON (or the workflow's result).
+    /// Sends the call and returns the shaped result (see [`crate::shape`]).
     pub async fn run(&self, client: &Client) -> Result<Value, ToolError> {
+        Ok(self.run_shaped(client).await?.value)
+    }
+
+    /// Sends the call and returns the shaped result with its size and whether it was cut.
+    pub async fn run_shaped(&self, client: &Client) -> Result<Shaped, ToolError> {
+        let raw = self.run_raw(client).await?;
+        Ok(shape::shape(raw, &self.shape))
+    }
+
+    /// Sends the call and returns Intercom's JSON (or the workflow's result), unshaped.
+    pub async fn run_raw(&self, client: &Client) -> Result<Value, ToolError> {
+        // Teammate names, emails and `me` become ids before anything is built (crate::resolve).
+        if let Some(resolved) = self.resolve_names(client).await? {
+            return Box::pin(resolved.run_raw(client)).await;
+        }
         let request = match self.tool.handler {
             Handler::Direct => build::direct(self.tool, &self.args)?,
             Handler::Build(f) => f(self.tool, &self.args)?,
@@ -317,11 +372,15 @@ fn normalize(
         }
     }
 
+    let respelled = respell(tool, reported, &mut args)?;
     let shown = |field: &str| -> String {
+        let (root, rest) = split_root(field);
+        if let Some((given, _)) = respelled.iter().find(|(_, to)| *to == root) {
+            return format!("{given}{rest}");
+        }
         let Some(alias) = alias else {
             return field.to_owned();
         };
-        let (root, rest) = split_root(field);
         match alias.renames.iter().find(|(_, to)| *to == root) {
             Some((from, _)) => format!("{from}{rest}"),
             None => field.to_owned(),
@@ -355,6 +414,66 @@ fn normalize(
         check_rule(tool, reported, rule, &args, &shown)?;
     }
     Ok(args)
+}
+
+/// Accepts other spellings of parameter names: camelCase for snake_case (`startDate` for
+/// `start_date`, as seed 003 writes them) and a singular for an array parameter (`keyword` for
+/// `keywords`). A single string given for an array of strings becomes a one-item array. Returns
+/// the `(given, parameter)` pairs, so messages can name the field as the caller wrote it.
+fn respell(
+    tool: &Tool,
+    reported: &str,
+    args: &mut Args,
+) -> Result<Vec<(String, &'static str)>, ToolError> {
+    let mut renamed = Vec::new();
+    let unknown: Vec<String> = args
+        .keys()
+        .filter(|k| tool.param(k).is_none())
+        .cloned()
+        .collect();
+    for given in unknown {
+        let snake = snake_case(&given);
+        let target = tool.param(&snake).or_else(|| {
+            tool.param(&format!("{snake}s"))
+                .filter(|p| p.ty == JsonType::Array)
+        });
+        let Some(param) = target else { continue };
+        if args.contains_key(param.name) {
+            return Err(ToolError::validation(
+                reported,
+                given,
+                format!("and `{}` name the same thing: give only one", param.name),
+            ));
+        }
+        if let Some(value) = args.remove(&given) {
+            args.insert(param.name.to_owned(), value);
+            renamed.push((given, param.name));
+        }
+    }
+    for p in tool.params {
+        if p.ty == JsonType::Array && p.items == Some(JsonType::String) {
+            if let Some(v @ Value::String(_)) = args.get_mut(p.name) {
+                *v = Value::Array(vec![v.take()]);
+            }
+        }
+    }
+    Ok(renamed)
+}
+
+/// `customerIdentifier` → `customer_identifier`.
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn split_root(field: &str) -> (&str, &str) {
@@ -460,6 +579,11 @@ fn check_rule(
                         or_list(&allowed.iter().map(String::as_str).collect::<Vec<_>>())
                     ),
                 ));
+            }
+        }
+        Rule::Check(check) => {
+            if let Err((field, message)) = check(args) {
+                return Err(ToolError::validation(reported, shown(field), message));
             }
         }
     }

@@ -8,13 +8,26 @@ use serde_json::{Map, Value, json};
 use crate::spec::{JsonType, Param, Rule, Tool};
 
 /// The input schema of `tool`.
+/// The tool's own parameters come first, then the registry-wide shaping parameters
+/// ([`crate::shape::SHAPE_PARAMS`]) that the tool does not declare itself.
 pub fn tool_schema(tool: &Tool) -> Value {
-    let mut schema = object_schema(tool.params, |p| rule_note(tool.rules, p.name));
+    let params: Vec<Param> = tool
+        .params
+        .iter()
+        .chain(crate::shape::params_for(tool))
+        .copied()
+        .collect();
+    let mut schema = object_schema(&params, |p| rule_note(tool.rules, p.name));
     if let Value::Object(map) = &mut schema {
         // Keep the root free of a description: MCP clients show the tool's own.
         map.remove("description");
     }
     schema
+}
+
+/// An object schema of `params` alone (no rules).
+pub(crate) fn params_schema(params: &[Param]) -> Value {
+    object_schema(params, |_| None)
 }
 
 fn object_schema(params: &[Param], note: impl Fn(&Param) -> Option<String>) -> Value {

@@ -29,6 +29,9 @@ pub enum Toolset {
     Segments,
     Tags,
     Counts,
+    Tickets,
+    /// Free-form search and fetch across object types (Intercom's hosted MCP server's tools).
+    Search,
 }
 
 impl Toolset {
@@ -42,6 +45,8 @@ impl Toolset {
             Toolset::Segments => "segments",
             Toolset::Tags => "tags",
             Toolset::Counts => "counts",
+            Toolset::Tickets => "tickets",
+            Toolset::Search => "search",
         }
     }
 }
@@ -123,6 +128,19 @@ pub struct Param {
     pub hint: Option<&'static str>,
     /// A string value filled in by the registry when the field is missing.
     pub default: Option<&'static str>,
+    /// For strings naming a teammate: names, emails and `me` are looked up before the request is
+    /// built (see [`crate::resolve`]).
+    pub resolve: Option<Resolve>,
+}
+
+/// What a teammate parameter may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolve {
+    /// An admin: id, email, name or `me`.
+    Admin,
+    /// An admin or a team (an assignee): id, email, admin or team name, or `me`. When it names a
+    /// team, the tool's `type` parameter is set to `team`.
+    Assignee,
 }
 
 impl Param {
@@ -146,6 +164,7 @@ impl Param {
             items: None,
             hint: None,
             default: None,
+            resolve: None,
         }
     }
     /// A required, non-empty string id substituted into the path.
@@ -204,6 +223,11 @@ impl Param {
         self.default = Some(value);
         self
     }
+    /// Accept teammate names, emails and `me` as well as ids.
+    pub const fn resolve(mut self, kind: Resolve) -> Param {
+        self.resolve = Some(kind);
+        self
+    }
 }
 
 /// A constraint between parameters that a JSON Schema without `if`/`oneOf` cannot say.
@@ -229,7 +253,13 @@ pub enum Rule {
         when: &'static str,
         equals: &'static [&'static str],
     },
+    /// A check written as code (date formats and order, for instance): on failure it returns
+    /// the parameter at fault and what is wrong with it, worded to follow the parameter's name.
+    Check(CheckFn),
 }
+
+/// See [`Rule::Check`].
+pub type CheckFn = fn(&Args) -> Result<(), (&'static str, String)>;
 
 /// MCP-style hints about a tool's effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -91,3 +91,49 @@ fn dry_run_prints_the_requests_and_needs_no_token() {
     );
     assert_eq!(requests[0]["query"], json!([["per_page", "1"]]));
 }
+
+#[test]
+fn results_are_the_api_json_unless_compact_is_asked_for() {
+    let args = r#"{"conversation_id": "1003"}"#;
+    let full = json(&intercom(&[
+        "call",
+        "intercom_retrieve_conversation",
+        args,
+        "--sandbox",
+    ]));
+    // Scripts get Intercom's own JSON: Unix times, list wrappers, nulls.
+    assert!(full["created_at"].is_i64(), "{full}");
+    assert_eq!(full["conversation_parts"]["type"], "conversation_part.list");
+    assert!(full["sla_applied"].is_null() && full.get("sla_applied").is_some());
+
+    let compact = json(&intercom(&[
+        "call",
+        "intercom_retrieve_conversation",
+        args,
+        "--sandbox",
+        "--response-format",
+        "compact",
+    ]));
+    // ISO 8601 in place of the number (the conversion itself is tested in intercom-tools).
+    let created = compact["created_at"].as_str().unwrap();
+    assert!(
+        created.len() == 20 && created.ends_with('Z') && created.as_bytes()[10] == b'T',
+        "{created}"
+    );
+    assert!(compact.get("sla_applied").is_none());
+    assert_eq!(
+        compact["conversation_parts"].as_array().map(Vec::len),
+        full["conversation_parts"]["conversation_parts"]
+            .as_array()
+            .map(Vec::len)
+    );
+
+    // The arguments' own `response_format` wins over the flag's default.
+    let asked = json(&intercom(&[
+        "call",
+        "intercom_retrieve_conversation",
+        r#"{"conversation_id": "1003", "response_format": "compact", "fields": ["state"]}"#,
+        "--sandbox",
+    ]));
+    assert_eq!(asked, json!({"id": "1003", "state": compact["state"]}));
+}

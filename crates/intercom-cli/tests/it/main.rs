@@ -4,6 +4,7 @@ mod api;
 mod call;
 mod docs;
 mod errors;
+mod mcp;
 mod sandbox;
 mod tools;
 

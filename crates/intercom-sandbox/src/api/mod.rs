@@ -7,6 +7,8 @@ pub(crate) mod conversations;
 pub(crate) mod model;
 pub(crate) mod sandbox;
 pub(crate) mod tags;
+pub(crate) mod ticket_types;
+pub(crate) mod tickets;
 
 use axum::Json;
 use serde_json::{Value, json};
@@ -110,6 +112,21 @@ pub(crate) fn parse_search(
     model: crate::search::SearchModel,
     default_per_page: usize,
 ) -> ApiResult<SearchRequest> {
+    parse_search_with(
+        bytes,
+        model,
+        default_per_page,
+        &crate::search::SearchOptions::default(),
+    )
+}
+
+/// [`parse_search`] with what the workspace declares (ticket attributes, time zone).
+pub(crate) fn parse_search_with(
+    bytes: &[u8],
+    model: crate::search::SearchModel,
+    default_per_page: usize,
+    options: &crate::search::SearchOptions,
+) -> ApiResult<SearchRequest> {
     let body = crate::http::Body::parse(bytes)?;
     body.only(&["query", "pagination", "sort"])?;
     let Some(query) = body.raw("query").filter(|q| !q.is_null()) else {
@@ -142,7 +159,7 @@ pub(crate) fn parse_search(
             decode_cursor("pagination.starting_after", cursor)?;
         }
     }
-    let parsed = crate::search::parse(model, query).map_err(|e| {
+    let parsed = crate::search::parse_with(model, query, options).map_err(|e| {
         let mut err = ApiError::new(http::StatusCode::BAD_REQUEST, e.code, e.message);
         err.field = e.field;
         err

@@ -204,6 +204,8 @@ pub(crate) fn refresh_tag_holders(s: &Store, tag_id: &str, before_delete: bool) 
         s.unlink_all_to(Rel::ContactTag, tag_id)?;
         s.unlink_all_to(Rel::CompanyTag, tag_id)?;
         s.unlink_all_to(Rel::ConversationTag, tag_id)?;
+        // Tickets do not show their tags, so only the links go.
+        s.unlink_all_to(Rel::TicketTag, tag_id)?;
         for link in &contacts {
             refresh_contact(s, &link.a)?;
         }
@@ -472,3 +474,369 @@ pub(crate) fn merge_attributes(doc: &mut Value, attrs: Map<String, Value>) {
         }
     }
 }
+
+// ---------------------------------------------------------------- ticket types and states
+
+/// The categories a ticket type (and so its tickets) can have.
+pub(crate) const TICKET_CATEGORIES: &[&str] = &["Customer", "Back-office", "Tracker"];
+/// The categories of ticket states, in workflow order.
+pub(crate) const STATE_CATEGORIES: &[&str] = &[
+    "submitted",
+    "in_progress",
+    "waiting_on_customer",
+    "resolved",
+];
+/// The data types of ticket type attributes.
+pub(crate) const ATTRIBUTE_TYPES: &[&str] = &[
+    "string", "list", "integer", "decimal", "boolean", "datetime", "files",
+];
+/// The icon a ticket type gets when none is given.
+pub(crate) const DEFAULT_TICKET_ICON: &str = "\u{1F39F}\u{FE0F}";
+/// The keys of the two attributes every ticket type has.
+pub(crate) const DEFAULT_TITLE: &str = "_default_title_";
+pub(crate) const DEFAULT_DESCRIPTION: &str = "_default_description_";
+
+pub(crate) fn get_ticket_type(s: &Store, id: &str) -> ApiResult<Value> {
+    s.get(Kind::TicketType, id)?
+        .ok_or_else(|| ApiError::not_found("ticket_type_not_found", "Ticket type not found"))
+}
+
+pub(crate) fn ticket_type_keys(doc: &Value) -> Keys {
+    Keys::k1(doc["name"].as_str().map(str::to_lowercase))
+}
+
+/// A stored ticket state (GET /ticket_states adds its `ticket_types`).
+pub(crate) fn ticket_state_doc(
+    id: &str,
+    category: &str,
+    internal_label: &str,
+    external_label: &str,
+) -> Value {
+    json!({
+        "type": "ticket_state",
+        "id": id,
+        "category": category,
+        "internal_label": internal_label,
+        "external_label": external_label,
+        "archived": false,
+    })
+}
+
+/// A ticket state as embedded in ticket types and tickets.
+pub(crate) fn state_reference(state: &Value) -> Value {
+    json!({
+        "type": "ticket_state",
+        "id": state["id"],
+        "category": state["category"],
+        "internal_label": state["internal_label"],
+        "external_label": state["external_label"],
+    })
+}
+
+/// A new ticket type without attributes or states (see [`refresh_ticket_type`]).
+pub(crate) fn blank_ticket_type(id: &str, workspace_id: &str, at: i64) -> Value {
+    json!({
+        "type": "ticket_type",
+        "id": id,
+        "name": "",
+        "description": "",
+        "icon": DEFAULT_TICKET_ICON,
+        "workspace_id": workspace_id,
+        "archived": false,
+        "created_at": at,
+        "updated_at": at,
+        "is_internal": false,
+        "ticket_type_attributes": {"type": "list", "data": []},
+        "category": "Customer",
+        "ticket_states": {"type": "list", "data": []},
+    })
+}
+
+/// What a new ticket type attribute says about itself.
+pub(crate) struct AttributeSpec<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub data_type: &'a str,
+    pub input_options: Value,
+    pub required_to_create: bool,
+    pub required_to_create_for_contacts: bool,
+    pub visible_on_create: bool,
+    pub visible_to_contacts: bool,
+    pub default: bool,
+}
+
+impl AttributeSpec<'_> {
+    /// The built-in title (`order` 0) or description (`order` 1) attribute.
+    pub fn builtin(name: &str) -> AttributeSpec<'_> {
+        AttributeSpec {
+            name,
+            description: "",
+            data_type: "string",
+            input_options: json!({"multiline": name == DEFAULT_DESCRIPTION}),
+            required_to_create: false,
+            required_to_create_for_contacts: false,
+            visible_on_create: true,
+            visible_to_contacts: true,
+            default: true,
+        }
+    }
+}
+
+/// A ticket type attribute document.
+pub(crate) fn ticket_type_attribute(
+    id: &str,
+    workspace_id: &str,
+    ticket_type_id: &str,
+    order: usize,
+    spec: AttributeSpec<'_>,
+    at: i64,
+) -> Value {
+    json!({
+        "type": "ticket_type_attribute",
+        "id": id,
+        "workspace_id": workspace_id,
+        "name": spec.name,
+        "description": spec.description,
+        "data_type": spec.data_type,
+        "input_options": spec.input_options,
+        "order": order,
+        "required_to_create": spec.required_to_create,
+        "required_to_create_for_contacts": spec.required_to_create_for_contacts,
+        "visible_on_create": spec.visible_on_create,
+        "visible_to_contacts": spec.visible_to_contacts,
+        "default": spec.default,
+        "ticket_type_id": ticket_type_id.parse::<i64>().ok(),
+        "archived": false,
+        "created_at": at,
+        "updated_at": at,
+    })
+}
+
+/// The attributes of a ticket type document.
+pub(crate) fn type_attributes(ticket_type: &Value) -> &[Value] {
+    ticket_type["ticket_type_attributes"]["data"]
+        .as_array()
+        .map_or(&[], Vec::as_slice)
+}
+
+/// The ticket type as a ticket embeds it: without its states.
+fn embedded_ticket_type(ticket_type: &Value) -> Value {
+    let mut doc = ticket_type.clone();
+    if let Some(map) = doc.as_object_mut() {
+        map.remove("ticket_states");
+    }
+    doc
+}
+
+/// The states a ticket type offers, in link order.
+pub(crate) fn states_of_type(s: &Store, type_id: &str) -> ApiResult<Vec<Value>> {
+    let mut states = Vec::new();
+    for link in s.links_from(Rel::TicketTypeState, type_id)? {
+        if let Some(state) = s.get(Kind::TicketState, &link.b)? {
+            states.push(state);
+        }
+    }
+    Ok(states)
+}
+
+/// Rebuilds a ticket type's state list, stores it, and refreshes the tickets of that type.
+pub(crate) fn refresh_ticket_type(s: &Store, id: &str) -> ApiResult<Value> {
+    let mut doc = get_ticket_type(s, id)?;
+    let states: Vec<Value> = states_of_type(s, id)?.iter().map(state_reference).collect();
+    doc["ticket_states"] = json!({"type": "list", "data": states});
+    s.update(Kind::TicketType, id, &ticket_type_keys(&doc), &doc)?;
+    for row in s.find_by(Kind::Ticket, Key::K1, id)? {
+        let mut ticket = row.doc;
+        let state = match ticket["ticket_state"]["id"].as_str() {
+            Some(state_id) => s.get(Kind::TicketState, state_id)?,
+            None => None,
+        };
+        derive_ticket(&mut ticket, &doc, state.as_ref());
+        s.update(Kind::Ticket, &row.id, &ticket_keys(&ticket), &ticket)?;
+    }
+    Ok(doc)
+}
+
+// ---------------------------------------------------------------- tickets
+
+pub(crate) fn get_ticket(s: &Store, id: &str) -> ApiResult<Value> {
+    s.get(Kind::Ticket, id)?
+        .ok_or_else(|| ApiError::not_found("ticket_not_found", "Ticket not found"))
+}
+
+pub(crate) fn ticket_keys(doc: &Value) -> Keys {
+    Keys::both(
+        doc["ticket_type"]["id"].as_str().map(str::to_owned),
+        doc["ticket_id"].as_str().map(str::to_owned),
+    )
+}
+
+/// A new ticket document; [`derive_ticket`] fills its type, category and state.
+pub(crate) fn blank_ticket(
+    id: &str,
+    ticket_id: &str,
+    created_at: i64,
+    contacts: Vec<Value>,
+) -> Value {
+    json!({
+        "type": "ticket",
+        "id": id,
+        "ticket_id": ticket_id,
+        "category": "Customer",
+        "ticket_attributes": {},
+        "ticket_state": null,
+        "ticket_type": null,
+        "contacts": {"type": "contact.list", "contacts": contacts},
+        "admin_assignee_id": "0",
+        "team_assignee_id": "0",
+        "created_at": created_at,
+        "updated_at": created_at,
+        "open": true,
+        "snoozed_until": null,
+        "linked_objects": {"type": "list", "data": [], "total_count": 0, "has_more": false},
+        "ticket_parts": {"type": "ticket_part.list", "ticket_parts": [], "total_count": 0},
+        "is_shared": true,
+    })
+}
+
+/// Fills a ticket's derived fields: the embedded type, its category, the state and the part count.
+pub(crate) fn derive_ticket(ticket: &mut Value, ticket_type: &Value, state: Option<&Value>) {
+    ticket["ticket_type"] = embedded_ticket_type(ticket_type);
+    ticket["category"] = ticket_type["category"].clone();
+    if let Some(state) = state {
+        ticket["ticket_state"] = state_reference(state);
+    }
+    let count = ticket["ticket_parts"]["ticket_parts"]
+        .as_array()
+        .map_or(0, Vec::len);
+    ticket["ticket_parts"]["total_count"] = json!(count);
+    let links = ticket["linked_objects"]["data"]
+        .as_array()
+        .map_or(0, Vec::len);
+    ticket["linked_objects"]["total_count"] = json!(links);
+}
+
+/// Rebuilds a ticket's derived fields from its type and state and stores it.
+pub(crate) fn refresh_ticket(s: &Store, id: &str) -> ApiResult<Value> {
+    let mut doc = get_ticket(s, id)?;
+    let type_id = doc["ticket_type"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let ticket_type = get_ticket_type(s, &type_id)?;
+    let state = match doc["ticket_state"]["id"].as_str() {
+        Some(state_id) => s.get(Kind::TicketState, state_id)?,
+        None => None,
+    };
+    derive_ticket(&mut doc, &ticket_type, state.as_ref());
+    s.update(Kind::Ticket, id, &ticket_keys(&doc), &doc)?;
+    Ok(doc)
+}
+
+/// A ticket part. State changes carry `previous_ticket_state` and `ticket_state` (categories).
+pub(crate) fn ticket_part(
+    id: &str,
+    part_type: &str,
+    body: Option<&str>,
+    at: i64,
+    author: Value,
+    assigned_to: Value,
+) -> Value {
+    json!({
+        "type": "ticket_part",
+        "id": id,
+        "part_type": part_type,
+        "body": body,
+        "created_at": at,
+        "updated_at": at,
+        "assigned_to": assigned_to,
+        "author": author,
+        "attachments": [],
+        "external_id": null,
+        "redacted": false,
+    })
+}
+
+/// A `ticket_state_updated_by_admin` part moving from `previous` to `current` (categories).
+pub(crate) fn ticket_state_part(
+    id: &str,
+    previous: &str,
+    current: &str,
+    at: i64,
+    author: Value,
+) -> Value {
+    let mut part = ticket_part(
+        id,
+        "ticket_state_updated_by_admin",
+        None,
+        at,
+        author,
+        Value::Null,
+    );
+    part["previous_ticket_state"] = json!(previous);
+    part["ticket_state"] = json!(current);
+    part
+}
+
+/// Appends a part to a ticket document (the caller stores it).
+pub(crate) fn push_ticket_part(ticket: &mut Value, part: Value) {
+    if let Some(parts) = ticket["ticket_parts"]["ticket_parts"].as_array_mut() {
+        parts.push(part);
+    }
+    let count = ticket["ticket_parts"]["ticket_parts"]
+        .as_array()
+        .map_or(0, Vec::len);
+    ticket["ticket_parts"]["total_count"] = json!(count);
+}
+
+/// The author of a ticket part written by an admin.
+pub(crate) fn ticket_admin_author(admin: &Value) -> Value {
+    json!({"type": "admin", "id": admin["id"], "name": admin["name"], "email": admin["email"]})
+}
+
+/// The author of a ticket part written by a contact (ticket parts call every contact `user`).
+pub(crate) fn ticket_contact_author(contact: &Value) -> Value {
+    json!({"type": "user", "id": contact["id"], "name": contact["name"], "email": contact["email"]})
+}
+
+// ---------------------------------------------------------------- id counters
+
+/// A counter in the store's meta table that hands out numeric ids.
+pub(crate) struct Counter {
+    name: &'static str,
+    start: i64,
+}
+
+impl Counter {
+    /// The next id, as Intercom's numeric-string ids.
+    pub fn next(&self, s: &Store) -> rusqlite::Result<String> {
+        Ok(s.next_counter(self.name, self.start)?.to_string())
+    }
+}
+
+/// Ticket ids (`id`).
+pub(crate) const TICKET_IDS: Counter = Counter {
+    name: "ticket_counter",
+    start: 2_000_000,
+};
+/// The human-facing ticket numbers (`ticket_id`).
+pub(crate) const TICKET_NUMBERS: Counter = Counter {
+    name: "ticket_number_counter",
+    start: 0,
+};
+pub(crate) const TICKET_PART_IDS: Counter = Counter {
+    name: "ticket_part_counter",
+    start: 5_000_000,
+};
+pub(crate) const TICKET_TYPE_IDS: Counter = Counter {
+    name: "ticket_type_counter",
+    start: 40,
+};
+pub(crate) const TICKET_ATTRIBUTE_IDS: Counter = Counter {
+    name: "ticket_attribute_counter",
+    start: 100,
+};
+pub(crate) const TICKET_STATE_IDS: Counter = Counter {
+    name: "ticket_state_counter",
+    start: 8_000,
+};

@@ -14,3 +14,4 @@ mod socket;
 mod spec_shapes;
 mod support;
 mod tags;
+mod tickets;

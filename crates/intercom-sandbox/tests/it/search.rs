@@ -1,6 +1,6 @@
 //! Search endpoints. Body validation is the sandbox's; the query language is `search::parse`.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::{Api, assert_error};
 
@@ -33,7 +33,11 @@ async fn search_body_is_validated_before_the_query() {
         (json!({"query": {}, "pagination": 3}), "pagination"),
         (json!({"query": {}, "extra": true}), "extra"),
     ] {
-        for path in ["/contacts/search", "/conversations/search"] {
+        for path in [
+            "/contacts/search",
+            "/conversations/search",
+            "/tickets/search",
+        ] {
             let resp = api.post(path, body.clone()).await;
             assert_eq!(resp.status, 400, "{path} {body}: {}", resp.text);
             assert_eq!(
@@ -127,4 +131,34 @@ async fn conversation_search_end_to_end() {
         .ok("POST", "/conversations/search", Some(json!({"query": {"field": "open", "operator": "=", "value": true}, "pagination": {"per_page": 1}})))
         .await;
     assert_eq!(again["total_count"], json!(expected - 1));
+}
+
+#[tokio::test]
+async fn conversation_search_matches_body_words() {
+    let api = Api::new();
+    let found = api
+        .ok("POST", "/conversations/search", Some(json!({"query": {"field": "source.body", "operator": "=", "value": "Password"}, "pagination": {"per_page": 150}})))
+        .await;
+    let list = api.ok("GET", "/conversations?per_page=150", None).await;
+    let expected: Vec<&Value> = list["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            c["source"]["body"]
+                .as_str()
+                .unwrap()
+                .split(|ch: char| !ch.is_alphanumeric())
+                .any(|w| w.eq_ignore_ascii_case("password"))
+        })
+        .map(|c| &c["id"])
+        .collect();
+    assert!(!expected.is_empty());
+    let got: Vec<&Value> = found["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["id"])
+        .collect();
+    assert_eq!(got, expected);
 }

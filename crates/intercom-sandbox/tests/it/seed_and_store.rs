@@ -226,3 +226,47 @@ async fn seed_100k() {
     .await;
     eprintln!("two list pages in {:?}", t.elapsed());
 }
+
+#[tokio::test]
+async fn a_store_seeded_before_tickets_gets_them_on_reopen() {
+    let path = temp_db("upgrade");
+    let body = json!({"query": {"field": "id", "operator": "!=", "value": "x"}, "pagination": {"per_page": 150}});
+    let contacts_before;
+    {
+        let api = Api::with(SandboxConfig::default().db_path(&path).seed(5));
+        contacts_before = api.get("/contacts?per_page=150").await.text;
+    }
+    {
+        // What a store written before tickets existed looks like.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "DELETE FROM tickets; DELETE FROM ticket_types; DELETE FROM ticket_states;
+             DELETE FROM links WHERE rel LIKE 'ticket%';
+             DELETE FROM meta WHERE key LIKE 'ticket%';",
+        )
+        .unwrap();
+    }
+    {
+        let api = Api::with(SandboxConfig::default().db_path(&path).seed(99));
+        let fresh = Api::with(SandboxConfig::default().seed(5));
+        let tickets = api.post("/tickets/search", body.clone()).await;
+        assert_eq!(tickets.body["total_count"], 30);
+        assert_eq!(
+            tickets.text,
+            fresh.post("/tickets/search", body.clone()).await.text
+        );
+        assert_eq!(
+            api.get("/contacts?per_page=150").await.text,
+            contacts_before
+        );
+    }
+    {
+        // Reopening again does not seed twice.
+        let api = Api::with(SandboxConfig::default().db_path(&path));
+        assert_eq!(
+            api.post("/tickets/search", body).await.body["total_count"],
+            30
+        );
+    }
+    remove_db(&path);
+}

@@ -251,3 +251,151 @@ async fn key_responses_match_the_spec_examples() {
     let segments = api.ok("GET", "/segments", None).await;
     has_all("segment", &segments["segments"][0], SEGMENT);
 }
+
+// From the 2.14 examples of getTicket, listTicketTypes, listTicketStates, replyTicket,
+// searchTickets and deleteTicket.
+const TICKET: &[&str] = &[
+    "type",
+    "id",
+    "ticket_id",
+    "ticket_attributes",
+    "ticket_state",
+    "ticket_type",
+    "contacts",
+    "admin_assignee_id",
+    "team_assignee_id",
+    "created_at",
+    "updated_at",
+    "ticket_parts",
+    "open",
+    "linked_objects",
+    "category",
+    "is_shared",
+];
+const TICKET_LIST: &[&str] = &["type", "pages", "total_count", "tickets"];
+const TICKET_STATE: &[&str] = &["type", "id", "category", "internal_label", "external_label"];
+const TICKET_STATE_DETAILED: &[&str] = &[
+    "type",
+    "id",
+    "category",
+    "internal_label",
+    "external_label",
+    "ticket_types",
+    "archived",
+];
+const TICKET_TYPE: &[&str] = &[
+    "type",
+    "id",
+    "name",
+    "description",
+    "icon",
+    "workspace_id",
+    "archived",
+    "created_at",
+    "updated_at",
+    "is_internal",
+    "ticket_type_attributes",
+    "category",
+    "ticket_states",
+];
+const TICKET_TYPE_ATTRIBUTE: &[&str] = &[
+    "type",
+    "id",
+    "workspace_id",
+    "name",
+    "description",
+    "data_type",
+    "input_options",
+    "order",
+    "required_to_create",
+    "required_to_create_for_contacts",
+    "visible_on_create",
+    "visible_to_contacts",
+    "default",
+    "ticket_type_id",
+    "archived",
+    "created_at",
+    "updated_at",
+];
+const TICKET_STATE_PART: &[&str] = &[
+    "type",
+    "id",
+    "part_type",
+    "ticket_state",
+    "previous_ticket_state",
+    "created_at",
+    "updated_at",
+    "author",
+    "attachments",
+    "redacted",
+];
+const TICKET_REPLY: &[&str] = &[
+    "type",
+    "id",
+    "part_type",
+    "body",
+    "created_at",
+    "updated_at",
+    "author",
+    "attachments",
+    "redacted",
+];
+const TICKET_DELETED: &[&str] = &["id", "object", "deleted"];
+
+#[tokio::test]
+async fn ticket_responses_match_the_spec_examples() {
+    let api = Api::new();
+    let types = api.ok("GET", "/ticket_types", None).await;
+    has_all("ticket type list", &types, &["type", "data"]);
+    let ticket_type = &types["data"][0];
+    has_all("ticket type", ticket_type, TICKET_TYPE);
+    for attribute in ticket_type["ticket_type_attributes"]["data"]
+        .as_array()
+        .unwrap()
+    {
+        has_all("ticket type attribute", attribute, TICKET_TYPE_ATTRIBUTE);
+        assert!(attribute["ticket_type_id"].is_i64(), "{attribute}");
+    }
+    has_all(
+        "ticket type state",
+        &ticket_type["ticket_states"]["data"][0],
+        TICKET_STATE,
+    );
+    let states = api.ok("GET", "/ticket_states", None).await;
+    has_all("ticket state", &states["data"][0], TICKET_STATE_DETAILED);
+
+    let list = api
+        .ok(
+            "POST",
+            "/tickets/search",
+            Some(serde_json::json!({"query": {"field": "created_at", "operator": ">", "value": 0}, "pagination": {"per_page": 5}})),
+        )
+        .await;
+    has_all("ticket list", &list, TICKET_LIST);
+    has_all("ticket pages", &list["pages"], CURSOR_PAGES);
+    let ticket = &list["tickets"][0];
+    has_all("ticket", ticket, TICKET);
+    has_all("ticket state", &ticket["ticket_state"], TICKET_STATE);
+    assert!(ticket["admin_assignee_id"].is_string() && ticket["id"].is_string());
+    has_all(
+        "ticket parts",
+        &ticket["ticket_parts"],
+        &["type", "ticket_parts", "total_count"],
+    );
+    has_all(
+        "ticket state part",
+        &ticket["ticket_parts"]["ticket_parts"][0],
+        TICKET_STATE_PART,
+    );
+    let id = ticket["id"].as_str().unwrap();
+    let reply = api
+        .ok(
+            "POST",
+            &format!("/tickets/{id}/reply"),
+            Some(serde_json::json!({"type": "admin", "message_type": "note", "admin_id": api.me(), "body": "x"})),
+        )
+        .await;
+    has_all("ticket reply", &reply, TICKET_REPLY);
+    let deleted = api.ok("DELETE", &format!("/tickets/{id}"), None).await;
+    has_all("ticket deleted", &deleted, TICKET_DELETED);
+}

@@ -1,7 +1,7 @@
 //! Admins: the teammates of the workspace.
 
 use crate::catalog::FIND_ADMIN;
-use crate::spec::{Annotations, Handler, JsonType, Operation, Param, Tool, Toolset};
+use crate::spec::{Annotations, Handler, JsonType, Operation, Param, Resolve, Tool, Toolset};
 
 pub(crate) const TOOLS: &[Tool] = &[
     Tool {
@@ -32,7 +32,12 @@ pub(crate) const TOOLS: &[Tool] = &[
         name: "intercom_retrieve_admin",
         toolset: Toolset::Admins,
         description: "Fetch one admin by id: name, email, job title, away mode and team memberships.",
-        params: &[Param::path("admin_id", "Intercom id of the admin.").hint(FIND_ADMIN)],
+        params: &[Param::path(
+            "admin_id",
+            "The admin: an id, an email, a name, or `me` (the token's own admin).",
+        )
+        .hint(FIND_ADMIN)
+        .resolve(Resolve::Admin)],
         rules: &[],
         annotations: Annotations::READ,
         operations: &[Operation::get("/admins/{admin_id}", "retrieveAdmin")],

@@ -6,10 +6,12 @@ use serde_json::{Map, Value, json};
 use crate::ToolError;
 use crate::build;
 use crate::catalog::{
-    CONVERSATION_ID, FIND_ADMIN, FIND_CONTACT, PER_PAGE, SEARCH_PAGINATION, SEARCH_QUERY,
-    STARTING_AFTER,
+    ADMIN_BY_NAME, CONVERSATION_ID, FIND_ADMIN, FIND_CONTACT, PER_PAGE, SEARCH_PAGINATION,
+    SEARCH_QUERY, STARTING_AFTER,
 };
-use crate::spec::{Annotations, Args, Handler, JsonType, Operation, Param, Rule, Tool, Toolset};
+use crate::spec::{
+    Annotations, Args, Handler, JsonType, Operation, Param, Resolve, Rule, Tool, Toolset,
+};
 
 const FROM_FIELDS: &[Param] = &[
     Param::field(
@@ -74,7 +76,7 @@ pub(crate) const TOOLS: &[Tool] = &[
                 .required()
                 .fields(FROM_FIELDS)
                 .hint(FIND_CONTACT),
-            Param::body("body", JsonType::String, "Text of the first message (plain text; HTML is not rendered).")
+            Param::body("body", JsonType::String, "Text of the first message. Intercom shows it as plain text: markup is turned into text, and a body with no text is refused.")
                 .required()
                 .non_empty(),
             Param::body("subject", JsonType::String, "Subject line, for email conversations."),
@@ -85,15 +87,15 @@ pub(crate) const TOOLS: &[Tool] = &[
             )
             .min(0),
         ],
-        rules: &[],
+        rules: &[Rule::Check(check_text_body)],
         annotations: Annotations::CREATE,
         operations: &[Operation::post("/conversations", "createConversation")],
-        handler: Handler::Direct,
+        handler: Handler::Build(build_create),
     },
     Tool {
         name: "intercom_reply_to_conversation",
         toolset: Toolset::Conversations,
-        description: "Add a reply to a conversation: as an admin (a comment the customer sees, or an internal note) or on behalf of the contact. Plain text is HTML-escaped and wrapped in <p>; HTML is sent as is. Not idempotent: calling twice posts twice.",
+        description: "Add a reply to a conversation: as an admin (a comment the customer sees, or an internal note) or on behalf of the contact. Plain text is escaped and wrapped in <p> (blank lines start paragraphs); HTML is cleaned to what Intercom renders; an empty reply is refused. Not idempotent: calling twice posts twice.",
         params: &[
             CONVERSATION_ID,
             Param::body("type", JsonType::String, "Who replies: an admin, or the contact (user).")
@@ -106,8 +108,8 @@ pub(crate) const TOOLS: &[Tool] = &[
             )
             .one_of(&["comment", "note"])
             .default("comment"),
-            Param::body("body", JsonType::String, "Text of the reply: plain text or HTML.").required().non_empty(),
-            Param::body("admin_id", JsonType::String, "Intercom id of the admin replying.").non_empty().hint(FIND_ADMIN),
+            Param::body("body", JsonType::String, "Text of the reply: plain text or HTML (p, br, b, strong, i, em, a, ul, ol, li, code, pre, blockquote, img).").required().non_empty(),
+            Param::body("admin_id", JsonType::String, ADMIN_BY_NAME).non_empty().hint(FIND_ADMIN).resolve(Resolve::Admin),
             Param::body("intercom_user_id", JsonType::String, "Intercom id of the contact replying.")
                 .non_empty()
                 .hint(FIND_CONTACT),
@@ -122,6 +124,7 @@ pub(crate) const TOOLS: &[Tool] = &[
             Rule::OnlyIf { field: "intercom_user_id", when: "type", equals: &["user"] },
             Rule::OnlyIf { field: "email", when: "type", equals: &["user"] },
             Rule::OnlyIf { field: "user_id", when: "type", equals: &["user"] },
+            Rule::Check(check_html_body),
         ],
         annotations: Annotations::CREATE,
         operations: &[Operation::post("/conversations/{conversation_id}/reply", "replyConversation")],
@@ -136,10 +139,11 @@ pub(crate) const TOOLS: &[Tool] = &[
             Param::body("message_type", JsonType::String, "The action.")
                 .required()
                 .one_of(&["assignment", "close", "open", "snoozed"]),
-            Param::body("admin_id", JsonType::String, "Intercom id of the admin doing it.")
+            Param::body("admin_id", JsonType::String, ADMIN_BY_NAME)
                 .required()
                 .non_empty()
-                .hint(FIND_ADMIN),
+                .hint(FIND_ADMIN)
+                .resolve(Resolve::Admin),
             Param::body(
                 "type",
                 JsonType::String,
@@ -150,12 +154,13 @@ pub(crate) const TOOLS: &[Tool] = &[
             Param::body(
                 "assignee_id",
                 JsonType::String,
-                "Id of the admin or team to assign to; `0` unassigns.",
+                "Who to assign to: an admin or team id, an admin's email or name, a team's name, or `me`; `0` unassigns. A team name sets type to `team`.",
             )
             .non_empty()
-            .hint("call intercom_list_admins or intercom_list_teams to find one"),
+            .hint("call intercom_list_admins or intercom_list_teams to find one")
+            .resolve(Resolve::Assignee),
             Param::body("snoozed_until", JsonType::Integer, "Unix time (seconds) when the conversation reopens.").min(0),
-            Param::body("body", JsonType::String, "Optional message posted with the assignment or the close.").non_empty(),
+            Param::body("body", JsonType::String, "Optional message posted with the assignment or the close: plain text or HTML, cleaned like a reply.").non_empty(),
         ],
         rules: &[
             Rule::RequiredIf { field: "assignee_id", when: "message_type", equals: &["assignment"] },
@@ -163,6 +168,7 @@ pub(crate) const TOOLS: &[Tool] = &[
             Rule::RequiredIf { field: "snoozed_until", when: "message_type", equals: &["snoozed"] },
             Rule::OnlyIf { field: "snoozed_until", when: "message_type", equals: &["snoozed"] },
             Rule::OnlyIf { field: "body", when: "message_type", equals: &["assignment", "close"] },
+            Rule::Check(check_html_body),
         ],
         annotations: Annotations::CREATE,
         operations: &[Operation::post("/conversations/{conversation_id}/parts", "manageConversation")],
@@ -200,7 +206,7 @@ fn build_reply(tool: &Tool, args: &Args) -> Result<Request, ToolError> {
         ));
     }
     if let Some(Value::Object(body)) = request.body.as_mut() {
-        wrap_body(body);
+        wrap_body(tool, body)?;
     }
     Ok(request)
 }
@@ -236,105 +242,46 @@ fn build_manage(tool: &Tool, args: &Args) -> Result<Request, ToolError> {
             body.insert("type".to_owned(), json!("admin"));
         }
     }
-    wrap_body(&mut body);
+    wrap_body(tool, &mut body)?;
     Ok(request.body(Value::Object(body)))
 }
 
-fn wrap_body(body: &mut Map<String, Value>) {
+/// Refuses an HTML body that would show nothing, before anything is sent.
+fn check_html_body(args: &Args) -> Result<(), (&'static str, String)> {
+    match args.get("body").and_then(Value::as_str) {
+        Some(text) => crate::body::html_body(text)
+            .map(|_| ())
+            .map_err(|e| ("body", e.to_string())),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a plain-text body with no text, before anything is sent.
+fn check_text_body(args: &Args) -> Result<(), (&'static str, String)> {
+    match args.get("body").and_then(Value::as_str) {
+        Some(text) => crate::body::text_body(text)
+            .map(|_| ())
+            .map_err(|e| ("body", e.to_string())),
+        None => Ok(()),
+    }
+}
+
+/// Replaces `body` with the HTML Intercom renders, or refuses it when it would show nothing.
+fn wrap_body(tool: &Tool, body: &mut Map<String, Value>) -> Result<(), ToolError> {
     if let Some(Value::String(text)) = body.get_mut("body") {
-        *text = html_body(text);
+        *text = crate::body::html_body(text)
+            .map_err(|e| ToolError::validation(tool.name, "body", e.to_string()))?;
     }
+    Ok(())
 }
 
-/// `text` as Intercom HTML: markup is kept; plain text is escaped, blank lines start a new `<p>`
-/// and single line breaks become `<br>`.
-pub fn html_body(text: &str) -> String {
-    if looks_like_html(text) {
-        return text.to_owned();
-    }
-    let normalized = text.replace("\r\n", "\n");
-    let mut out = String::new();
-    let mut paragraph: Vec<&str> = Vec::new();
-    let flush = |paragraph: &mut Vec<&str>, out: &mut String| {
-        if !paragraph.is_empty() {
-            let lines: Vec<String> = paragraph.iter().map(|l| escape_html(l)).collect();
-            out.push_str("<p>");
-            out.push_str(&lines.join("<br>"));
-            out.push_str("</p>");
-            paragraph.clear();
-        }
-    };
-    for line in normalized.split('\n') {
-        if line.trim().is_empty() {
-            flush(&mut paragraph, &mut out);
-        } else {
-            paragraph.push(line);
+fn build_create(tool: &Tool, args: &Args) -> Result<Request, ToolError> {
+    let mut request = build::direct(tool, args)?;
+    if let Some(Value::Object(body)) = request.body.as_mut() {
+        if let Some(Value::String(text)) = body.get_mut("body") {
+            *text = crate::body::text_body(text)
+                .map_err(|e| ToolError::validation(tool.name, "body", e.to_string()))?;
         }
     }
-    flush(&mut paragraph, &mut out);
-    if out.is_empty() {
-        out = format!("<p>{}</p>", escape_html(text));
-    }
-    out
-}
-
-/// True when `text` contains something shaped like a tag: `<p>`, `</b>`, `<br/>`, `<!-- -->`.
-fn looks_like_html(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| {
-        b == b'<'
-            && bytes
-                .get(i + 1)
-                .is_some_and(|n| n.is_ascii_alphabetic() || *n == b'/' || *n == b'!')
-            && text[i..].contains('>')
-    })
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::html_body;
-
-    #[test]
-    fn plain_text_is_escaped_and_wrapped() {
-        assert_eq!(
-            html_body("Hi & welcome <3"),
-            "<p>Hi &amp; welcome &lt;3</p>"
-        );
-        assert_eq!(
-            html_body("one\ntwo\n\nthree"),
-            "<p>one<br>two</p><p>three</p>"
-        );
-    }
-
-    #[test]
-    fn html_is_kept() {
-        assert_eq!(
-            html_body("<p>Hello <b>you</b></p>"),
-            "<p>Hello <b>you</b></p>"
-        );
-        assert_eq!(
-            html_body("see <a href=\"x\">x</a>"),
-            "see <a href=\"x\">x</a>"
-        );
-    }
-
-    #[test]
-    fn a_lone_less_than_is_text() {
-        assert_eq!(html_body("a < b > c"), "<p>a &lt; b &gt; c</p>");
-    }
+    Ok(request)
 }

@@ -7,9 +7,12 @@ pub(crate) mod companies;
 pub(crate) mod contacts;
 pub(crate) mod conversations;
 pub(crate) mod counts;
+pub(crate) mod search;
 pub(crate) mod segments;
 pub(crate) mod tags;
 pub(crate) mod teams;
+pub(crate) mod tickets;
+pub(crate) mod workflows;
 
 /// Every built-in tool, grouped by toolset.
 pub(crate) fn all() -> Vec<&'static Tool> {
@@ -17,11 +20,15 @@ pub(crate) fn all() -> Vec<&'static Tool> {
         admins::TOOLS,
         teams::TOOLS,
         conversations::TOOLS,
+        workflows::CONVERSATION_TOOLS,
         contacts::TOOLS,
         companies::TOOLS,
         segments::TOOLS,
         tags::TOOLS,
         counts::TOOLS,
+        tickets::TOOLS,
+        workflows::TICKET_TOOLS,
+        search::TOOLS,
     ]
     .into_iter()
     .flatten()
@@ -38,6 +45,10 @@ pub(crate) const FIND_COMPANY: &str = "call intercom_list_companies to find one"
 pub(crate) const FIND_TAG: &str = "call intercom_list_tags to find one";
 pub(crate) const FIND_SEGMENT: &str = "call intercom_list_segments to find one";
 pub(crate) const FIND_TEAM: &str = "call intercom_list_teams to find one";
+
+/// The description of a parameter naming the admin who acts.
+pub(crate) const ADMIN_BY_NAME: &str =
+    "The admin who acts: an admin id, an admin's email or name, or `me` (the token's own admin).";
 
 pub(crate) const CONVERSATION_ID: Param = Param::path(
     "conversation_id",

@@ -3,7 +3,7 @@
 use futures::TryStreamExt as _;
 use intercom_client::{Client, Config, PageStyle, Request};
 use intercom_sandbox::{DEFAULT_TOKEN, RunningSandbox, Sandbox, SandboxConfig};
-use intercom_tools::{Registry, ToolError};
+use intercom_tools::{Registry, ShapeDefaults, ToolError};
 use serde_json::{Value, json};
 
 struct Env {
@@ -27,7 +27,8 @@ impl Env {
         )
         .unwrap();
         Env {
-            registry: Registry::builtin(),
+            // The API's JSON, uncut: these tests check what Intercom's shapes carry.
+            registry: Registry::builtin().with_shaping(ShapeDefaults::RAW),
             client,
             running: Some(running),
         }

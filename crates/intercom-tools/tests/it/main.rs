@@ -2,11 +2,17 @@
 //! socket), and every tool end to end against a sandbox on a real socket.
 
 mod aliases;
+mod bodies;
+mod dates;
 mod e2e;
 mod registry_json;
 mod requests;
+mod resolve;
 mod schema;
+mod shape;
+mod shaping;
 mod validation;
+mod workflows;
 
 /// Lines of `shared/reference/required-tools.tsv` (beside the checkout) as column maps.
 pub fn required_tools() -> Vec<std::collections::HashMap<String, String>> {

@@ -40,6 +40,14 @@ pub const SLICE: &[&str] = &[
     "intercom_scroll_companies",
     "intercom_list_tags",
     "intercom_retrieve_tag",
+    "intercom_search_conversations_by_customer",
+    "intercom_list_conversations_by_date",
+    "intercom_search_tickets",
+    "intercom_retrieve_ticket",
+    "intercom_search_tickets_by_customer",
+    "intercom_search_tickets_by_status",
+    "intercom_search",
+    "intercom_fetch",
 ];
 
 #[test]

@@ -111,6 +111,35 @@ fn samples() -> Vec<(&'static str, Value)> {
         ),
         ("intercom_list_tags", json!({})),
         ("intercom_retrieve_tag", json!({"tag_id": "t1"})),
+        (
+            "intercom_search_conversations_by_customer",
+            json!({"customerIdentifier": "ann@example.com", "startDate": "01/03/2025", "endDate": "31/03/2025", "keywords": ["refund", "late delivery"], "exclude": ["spam"]}),
+        ),
+        (
+            "intercom_list_conversations_by_date",
+            json!({"start_date": "2025-03-01T00:00:00Z", "end_date": 1743465599, "keyword": "invoice", "state": "resolved", "max_results": 20}),
+        ),
+        (
+            "intercom_search_tickets",
+            json!({"query": {"field": "state", "operator": "=", "value": "submitted"}, "pagination": {"per_page": 20}}),
+        ),
+        ("intercom_retrieve_ticket", json!({"ticket_id": "22"})),
+        (
+            "intercom_search_tickets_by_customer",
+            json!({"customer_identifier": "6657aa1a6abd0167d9419d3b", "status": "open", "time_zone": "Europe/Dublin", "start_date": "01/03/2025"}),
+        ),
+        (
+            "intercom_search_tickets_by_status",
+            json!({"status": "pending", "end_date": "2025-03-31", "time_zone": "UTC"}),
+        ),
+        (
+            "intercom_search",
+            json!({"query": "object_type:conversations state:open source_body:contains:refund created_at>2025-01-01 limit:20", "time_zone": "UTC"}),
+        ),
+        (
+            "intercom_fetch",
+            json!({"id": "contact_6657aa1a6abd0167d9419d3b"}),
+        ),
     ]
 }
 

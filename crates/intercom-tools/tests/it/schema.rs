@@ -81,6 +81,7 @@ fn rules_name_real_parameters() {
                 Rule::AnyOfIf { fields, when, .. } => {
                     fields.iter().copied().chain([when]).collect()
                 }
+                Rule::Check(_) => vec![],
             };
             for n in names {
                 assert!(

@@ -68,3 +68,43 @@ test("conversations: list, search, create, reply, close", async () => {
   });
   assert.equal(closed.state, "closed");
 });
+
+test("tickets: types, states, create, update, search, reply", async () => {
+  const me = await client.admins.identify();
+  const { data: types } = await client.ticketTypes.list();
+  const bug = types.find((t) => t.name === "Bug report");
+  assert.ok(bug, "the demo workspace has a Bug report type");
+  const { data: states } = await client.ticketStates.listTicketStates();
+  assert.ok(states.some((s) => s.category === "waiting_on_customer"));
+
+  const contact = (await all(await client.contacts.list({ per_page: 3 })))[0];
+  const ticket = await client.tickets.create({
+    ticket_type_id: bug.id,
+    contacts: [{ id: contact.id }],
+    ticket_attributes: { _default_title_: "From Node", Severity: "Low" },
+  });
+  assert.equal(ticket.ticket_attributes._default_title_, "From Node");
+  const waiting = bug.ticket_states.data.find((s) => s.category === "waiting_on_customer");
+  const updated = await client.tickets.update({ ticket_id: ticket.id, ticket_state_id: waiting.id, admin_id: Number(me.id) });
+  assert.equal(updated.ticket_state.category, "waiting_on_customer");
+
+  const found = await all(
+    await client.tickets.search({
+      query: { operator: "AND", value: [
+        { field: "state", operator: "=", value: "waiting_on_customer" },
+        { field: "contact_ids", operator: "=", value: contact.id },
+      ] },
+      pagination: { per_page: 2 },
+    }),
+  );
+  assert.ok(found.some((t) => t.id === ticket.id));
+  assert.ok(found.every((t) => t.ticket_state.category === "waiting_on_customer"));
+
+  const part = await client.tickets.reply({
+    ticket_id: ticket.id,
+    body: { message_type: "comment", type: "admin", admin_id: me.id, body: "On it" },
+  });
+  assert.equal(part.part_type, "comment");
+  const fetched = await client.tickets.get({ ticket_id: ticket.id });
+  assert.ok(fetched.ticket_parts.ticket_parts.some((p) => p.id === part.id));
+});

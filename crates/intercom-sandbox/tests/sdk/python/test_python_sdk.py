@@ -17,7 +17,11 @@ from intercom.conversations import (
 )
 from intercom.types import (
     AdminReplyConversationRequest,
+    AdminReplyTicketRequest,
+    ContactReplyTicketIntercomUserIdRequest,
     CreateContactRequestWithEmail,
+    CreateTicketRequestContactsItemId,
+    CreateTicketTypeRequest,
     MultipleFilterSearchRequest,
     SingleFilterSearchRequest,
     StartingAfterPaging,
@@ -144,3 +148,73 @@ def test_create_reply_and_close(client, admin_id):
 
     again = client.conversations.find(conversation_id=conversation_id)
     assert again.state == "closed"
+
+
+def test_ticket_types_and_states(client):
+    types = client.ticket_types.list().data
+    assert {"Bug report", "Refund request", "Access request"} <= {t.name for t in types}
+    bug = next(t for t in types if t.name == "Bug report")
+    assert client.ticket_types.get(ticket_type_id=bug.id).name == "Bug report"
+    states = client.ticket_states.list_ticket_states().data
+    assert {"submitted", "in_progress", "waiting_on_customer", "resolved"} <= {s.category for s in states}
+
+    created = client.ticket_types.create(
+        request=CreateTicketTypeRequest(name=f"SDK type {uuid.uuid4().hex[:8]}", category="Customer")
+    )
+    attribute = client.ticket_types.attributes.create(
+        ticket_type_id=created.id, name="Priority", description="How urgent", data_type="list", list_items="Low,High"
+    )
+    assert attribute.name == "Priority"
+    renamed = client.ticket_types.update(ticket_type_id=created.id, description="From the Python SDK")
+    assert renamed.description == "From the Python SDK"
+
+
+def test_ticket_create_update_search_reply_tag_delete(client, admin_id):
+    ticket_type = client.ticket_types.create(
+        request=CreateTicketTypeRequest(name=f"SDK tickets {uuid.uuid4().hex[:8]}", category="Customer")
+    )
+    contact = next(iter(client.contacts.list(per_page=1)))
+    ticket = client.tickets.create(
+        ticket_type_id=ticket_type.id,
+        contacts=[CreateTicketRequestContactsItemId(id=contact.id)],
+        request_options={"additional_body_parameters": {"ticket_attributes": {"_default_title_": "From Python"}}},
+    )
+    assert ticket.ticket_attributes["_default_title_"] == "From Python"
+    assert ticket.ticket_state.category == "submitted"
+    assert client.tickets.get(ticket_id=ticket.id).id == ticket.id
+
+    in_progress = next(s for s in ticket_type.ticket_states.data if s.category == "in_progress")
+    updated = client.tickets.update(ticket_id=ticket.id, ticket_state_id=in_progress.id, admin_id=int(admin_id))
+    assert updated.ticket_state.category == "in_progress"
+
+    found = client.tickets.search(
+        query=MultipleFilterSearchRequest(
+            operator="AND",
+            value=[
+                SingleFilterSearchRequest(field="state", operator="=", value="in_progress"),
+                SingleFilterSearchRequest(field="contact_ids", operator="=", value=contact.id),
+            ],
+        ),
+        pagination=StartingAfterPaging(per_page=50),
+    )
+    assert ticket.id in [t.id for t in found.items]
+
+    note = client.tickets.reply(
+        ticket_id=ticket.id,
+        request=AdminReplyTicketRequest(message_type="note", admin_id=admin_id, body="Looking into it"),
+    )
+    assert note.part_type == "note"
+    answer = client.tickets.reply(
+        ticket_id=ticket.id,
+        request=ContactReplyTicketIntercomUserIdRequest(intercom_user_id=contact.id, body="Thanks!"),
+    )
+    assert answer.author.id == contact.id
+
+    tag = client.tags.list().data[0]
+    assert client.tags.tag_ticket(ticket_id=ticket.id, tag_id=tag.id, admin_id=admin_id).id == tag.id
+    assert client.tags.untag_ticket(ticket_id=ticket.id, tag_id=tag.id, admin_id=admin_id).id == tag.id
+
+    client.tickets.delete_ticket(ticket_id=ticket.id)
+    with pytest.raises(ApiError) as err:
+        client.tickets.get(ticket_id=ticket.id)
+    assert err.value.status_code == 404

@@ -1,0 +1,112 @@
+//! `intercom mcp`: its refusals, and the official MCP Python client driving it over stdio and
+//! Streamable HTTP (`crates/intercom-mcp/tests/python/`).
+//!
+//! Without the `mcp` package the Python suite prints how to install it and passes, unless
+//! `INTERCOM_REQUIRE_SDK_TESTS=1` (set by `.ci/run`), where a missing package fails.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::{intercom, stderr};
+
+#[test]
+fn unknown_toolset_is_a_usage_error() {
+    let out = intercom(&["mcp", "--sandbox", "--toolsets", "conversations,ticketz"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: unknown toolset `ticketz`: expected one of ")
+            && err.contains("conversations")
+            && err.contains("`default` or `all`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn write_tool_with_read_only_is_a_usage_error() {
+    let out = intercom(&[
+        "mcp",
+        "--sandbox",
+        "--read-only",
+        "--tools",
+        "intercom_list_admins,intercom_delete_contact",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "error: `intercom_delete_contact` in --tools writes to Intercom, and --read-only allows only read tools: drop one of them\n"
+    );
+}
+
+#[test]
+fn non_loopback_http_without_bearer_is_refused() {
+    let out = intercom(&["mcp", "--sandbox", "--http", "0.0.0.0:0"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("error: refusing to listen on 0.0.0.0:0 without a bearer token"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn stdio_without_token_is_a_usage_error() {
+    let out = intercom(&["mcp"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("X-Intercom-Token"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+fn required() -> bool {
+    std::env::var("INTERCOM_REQUIRE_SDK_TESTS").is_ok_and(|v| v == "1")
+}
+
+#[test]
+fn python_mcp_client_drives_the_server() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../intercom-mcp/tests/python");
+    let probe = Command::new("python3")
+        .args(["-c", "import mcp, pytest, anyio"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        let install = format!("pip install -r {}", dir.join("requirements.txt").display());
+        assert!(
+            !required(),
+            "the `mcp` Python package is not installed and INTERCOM_REQUIRE_SDK_TESTS=1: {install}"
+        );
+        eprintln!("SKIPPED: the `mcp` Python package is not installed ({install})");
+        return;
+    }
+    let output = Command::new("timeout")
+        .args([
+            "300",
+            "python3",
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "test_mcp_server.py",
+        ])
+        .current_dir(&dir)
+        .env("INTERCOM_BIN", env!("CARGO_BIN_EXE_intercom"))
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("pytest could not be started");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the MCP Python client suite failed ({}{}):\n{stdout}\n{stderr}",
+        output.status,
+        if output.status.code() == Some(124) {
+            ", timed out after 300 s"
+        } else {
+            ""
+        }
+    );
+    assert!(stdout.contains(" passed"), "pytest ran no test:\n{stdout}");
+    println!("MCP Python client suite:\n{stdout}");
+}

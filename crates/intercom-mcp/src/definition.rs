@@ -1,0 +1,48 @@
+//! Registry tools as MCP tool definitions.
+//!
+//! Same name, description and input schema as `intercom tools --json`; the registry's
+//! annotations become `readOnlyHint`, `destructiveHint`, `idempotentHint` and `openWorldHint`.
+//! No `outputSchema` is declared: results are Intercom's own JSON, whose shape the registry does
+//! not describe, so a schema could not be kept truthful.
+
+use std::sync::Arc;
+
+use intercom_tools::{Annotations, Tool};
+use rmcp::model::{JsonObject, Tool as McpTool, ToolAnnotations};
+use serde_json::Value;
+
+/// The MCP definition of a registry tool.
+pub fn definition(tool: &Tool) -> McpTool {
+    McpTool::new(
+        tool.name,
+        tool.description,
+        Arc::new(portable(tool.input_schema())),
+    )
+    .with_annotations(annotations(tool.annotations))
+}
+
+/// The MCP annotations for the registry's.
+pub fn annotations(a: Annotations) -> ToolAnnotations {
+    ToolAnnotations::new()
+        .read_only(a.read_only)
+        .destructive(a.destructive)
+        .idempotent(a.idempotent)
+        .open_world(a.open_world)
+}
+
+/// An input schema every client accepts: an object at the root, with `properties`, and no
+/// top-level `anyOf`/`oneOf`/`allOf` (which several clients refuse). The registry's schemas
+/// already have that shape; this only guarantees it.
+pub fn portable(schema: Value) -> JsonObject {
+    let mut map = match schema {
+        Value::Object(map) => map,
+        _ => JsonObject::new(),
+    };
+    for keyword in ["anyOf", "oneOf", "allOf", "$schema"] {
+        map.remove(keyword);
+    }
+    map.insert("type".into(), Value::String("object".into()));
+    map.entry("properties")
+        .or_insert_with(|| Value::Object(JsonObject::new()));
+    map
+}

@@ -1,0 +1,323 @@
+//! The MCP server: `tools/list` and `tools/call` over the registry.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use intercom_tools::Tool;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ListToolsResult,
+    PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig, Tool as McpTool,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+use serde_json::{Map, Value, json};
+
+use crate::connector::{Connector, NoClient, RequestToken};
+use crate::definition::definition;
+use crate::selection::Catalog;
+use crate::{discover, reply};
+
+/// The oldest protocol version served; the newest is rmcp's.
+pub const OLDEST_PROTOCOL_VERSION: ProtocolVersion = ProtocolVersion::V_2025_06_18;
+
+/// An MCP server for a [`Catalog`]. Cheap to clone: one per HTTP request is fine.
+#[derive(Clone)]
+pub struct IntercomServer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    catalog: Catalog,
+    connector: Connector,
+    /// What `tools/list` shows, computed once.
+    listed: Vec<McpTool>,
+    versions: Vec<ProtocolVersion>,
+}
+
+impl std::fmt::Debug for IntercomServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IntercomServer")
+            .field("tools", &self.inner.listed.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl IntercomServer {
+    pub fn new(catalog: Catalog, connector: Connector) -> IntercomServer {
+        let listed = if catalog.discover() {
+            discover::definitions(&catalog)
+        } else {
+            catalog.enabled().iter().map(|t| definition(t)).collect()
+        };
+        let versions = ProtocolVersion::KNOWN_VERSIONS
+            .iter()
+            .filter(|v| v.as_str() >= OLDEST_PROTOCOL_VERSION.as_str())
+            .cloned()
+            .collect();
+        IntercomServer {
+            inner: Arc::new(Inner {
+                catalog,
+                connector,
+                listed,
+                versions,
+            }),
+        }
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.inner.catalog
+    }
+
+    pub fn connector(&self) -> &Connector {
+        &self.inner.connector
+    }
+
+    /// Every definition `tools/list` returns, across all pages.
+    pub fn listed(&self) -> &[McpTool] {
+        &self.inner.listed
+    }
+
+    /// One page of `tools/list`; the cursor is the offset of the page's first tool.
+    pub fn list_page(&self, cursor: Option<&str>) -> Result<ListToolsResult, ErrorData> {
+        let all = &self.inner.listed;
+        let start = match cursor {
+            None => 0,
+            Some(c) => c
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= all.len())
+                .ok_or_else(|| {
+                    ErrorData::invalid_params(
+                        "invalid cursor: pass back the nextCursor of the previous page",
+                        None,
+                    )
+                })?,
+        };
+        let size = self.inner.catalog.page_size().unwrap_or(all.len().max(1));
+        let end = (start + size).min(all.len());
+        let mut result = ListToolsResult::with_all_items(all[start..end].to_vec());
+        if end < all.len() {
+            result.next_cursor = Some(end.to_string());
+        }
+        Ok(result)
+    }
+
+    /// Handles one `tools/call`: never a protocol error, every failure is a tool error.
+    pub async fn call(
+        &self,
+        name: &str,
+        args: Value,
+        token: Option<&RequestToken>,
+    ) -> CallToolResult {
+        let catalog = &self.inner.catalog;
+        if catalog.discover() {
+            match name {
+                discover::SEARCH => return self.search(&args),
+                discover::DESCRIBE => return self.describe(&args),
+                discover::CALL => {
+                    let target = args.get("name").and_then(Value::as_str).map(str::to_owned);
+                    let Some(target) = target.filter(|n| !n.trim().is_empty()) else {
+                        return meta_error(
+                            discover::CALL,
+                            "name",
+                            "is required: the tool to call, e.g. from intercom_search_tools",
+                        );
+                    };
+                    let inner_args = match args.get("arguments") {
+                        None | Some(Value::Null) => Value::Null,
+                        Some(v @ Value::Object(_)) => v.clone(),
+                        Some(_) => {
+                            return meta_error(
+                                discover::CALL,
+                                "arguments",
+                                "must be a JSON object of the tool's arguments",
+                            );
+                        }
+                    };
+                    if [discover::SEARCH, discover::DESCRIBE, discover::CALL]
+                        .contains(&target.as_str())
+                    {
+                        return meta_error(
+                            discover::CALL,
+                            "name",
+                            "names a meta-tool: call it directly",
+                        );
+                    }
+                    return Box::pin(self.call_tool_by_name(&target, inner_args, token)).await;
+                }
+                _ => {}
+            }
+        }
+        self.call_tool_by_name(name, args, token).await
+    }
+
+    async fn call_tool_by_name(
+        &self,
+        name: &str,
+        args: Value,
+        token: Option<&RequestToken>,
+    ) -> CallToolResult {
+        let catalog = &self.inner.catalog;
+        let registry = catalog.registry();
+        let tool = match registry.lookup(name) {
+            Ok(lookup) => lookup.tool,
+            Err(err) => return reply::tool_error(&err, None),
+        };
+        if let Err(refusal) = catalog.check(tool) {
+            tracing::debug!(tool = tool.name, ?refusal, "call refused");
+            return reply::refused(tool, refusal);
+        }
+        let call = match registry.prepare(name, args) {
+            Ok(call) => call,
+            Err(err) => return reply::tool_error(&err, Some(tool)),
+        };
+        let client = match self.inner.connector.client(token) {
+            Ok(client) => client,
+            Err(missing) => {
+                return no_client(
+                    tool,
+                    &missing,
+                    self.inner.connector.accepts_request_tokens(),
+                );
+            }
+        };
+        match call.run(&client).await {
+            Ok(value) => reply::success(value),
+            Err(err) => reply::tool_error(&err, Some(tool)),
+        }
+    }
+
+    fn search(&self, args: &Value) -> CallToolResult {
+        let query = match args.get("query") {
+            None | Some(Value::Null) => "",
+            Some(Value::String(s)) => s.as_str(),
+            Some(_) => {
+                return meta_error(discover::SEARCH, "query", "must be a string of keywords");
+            }
+        };
+        let toolset = match args.get("toolset") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.as_str()),
+            Some(_) => return meta_error(discover::SEARCH, "toolset", "must be a string"),
+        };
+        let limit = match args.get("limit") {
+            None | Some(Value::Null) => discover::default_limit(),
+            Some(v) => match v.as_u64() {
+                Some(n) if (1..=50).contains(&n) => n as usize,
+                _ => {
+                    return meta_error(
+                        discover::SEARCH,
+                        "limit",
+                        "must be an integer from 1 to 50",
+                    );
+                }
+            },
+        };
+        reply::success(discover::search(&self.inner.catalog, query, toolset, limit))
+    }
+
+    fn describe(&self, args: &Value) -> CallToolResult {
+        let Some(name) = args
+            .get("name")
+            .and_then(Value::as_str)
+            .filter(|n| !n.trim().is_empty())
+        else {
+            return meta_error(
+                discover::DESCRIBE,
+                "name",
+                "is required: a tool name from intercom_search_tools",
+            );
+        };
+        let catalog = &self.inner.catalog;
+        let tool = match catalog.registry().lookup(name) {
+            Ok(lookup) => lookup.tool,
+            Err(err) => return reply::tool_error(&err, None),
+        };
+        if let Err(refusal) = catalog.check(tool) {
+            return reply::refused(tool, refusal);
+        }
+        reply::success(discover::describe(catalog, tool))
+    }
+}
+
+fn meta_error(tool: &str, field: &str, message: &str) -> CallToolResult {
+    reply::failure(
+        "validation",
+        format!("invalid input for `{tool}`: `{field}` {message}"),
+        Map::from_iter([("tool".into(), json!(tool)), ("field".into(), json!(field))]),
+    )
+}
+
+fn no_client(tool: &Tool, why: &NoClient, per_request: bool) -> CallToolResult {
+    let text = match why {
+        NoClient::Missing if per_request => format!(
+            "{} needs an Intercom access token and this server has none: send one in the X-Intercom-Token header of the MCP request (configure it in the MCP client), or start the server with INTERCOM_TOKEN",
+            tool.name
+        ),
+        NoClient::Missing => format!(
+            "{} needs an Intercom access token and this server has none: ask the user to start the server with INTERCOM_TOKEN set",
+            tool.name
+        ),
+        NoClient::Invalid(reason) => format!(
+            "the Intercom token sent in X-Intercom-Token cannot be used ({reason}): fix the MCP client's configuration"
+        ),
+    };
+    reply::failure(
+        "auth",
+        text,
+        Map::from_iter([("tool".into(), json!(tool.name))]),
+    )
+}
+
+const INSTRUCTIONS: &str = "Tools for one Intercom workspace: conversations, contacts, companies, admins, tags and more. Ids come from list and search tools; when a call fails, its error says which tool to call or what to fix.";
+const DISCOVER_INSTRUCTIONS: &str = "Tools for one Intercom workspace, reached through three meta-tools: call intercom_search_tools with keywords to find a tool, intercom_describe_tool for its arguments, then intercom_call_tool with its name and arguments. When a call fails, its error says which tool to call or what to fix.";
+
+impl ServerHandler for IntercomServer {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(
+                Implementation::new("intercom", env!("CARGO_PKG_VERSION"))
+                    .with_title("Intercom")
+                    .with_description("Every Intercom REST API operation as an MCP tool"),
+            )
+            .with_instructions(if self.inner.catalog.discover() {
+                DISCOVER_INSTRUCTIONS
+            } else {
+                INSTRUCTIONS
+            })
+    }
+
+    fn supported_protocol_versions(&self) -> Cow<'static, [ProtocolVersion]> {
+        Cow::Owned(self.inner.versions.clone())
+    }
+
+    async fn list_tools(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        self.list_page(request.as_ref().and_then(|r| r.cursor.as_deref()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let token = context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<RequestToken>())
+            .cloned();
+        let args = request.arguments.map(Value::Object).unwrap_or(Value::Null);
+        let started = std::time::Instant::now();
+        let result = self.call(&request.name, args, token.as_ref()).await;
+        tracing::debug!(
+            tool = %request.name,
+            is_error = result.is_error.unwrap_or(false),
+            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "tools/call"
+        );
+        Ok(result.into())
+    }
+}

@@ -1,0 +1,90 @@
+//! Every tool's MCP definition, and the rules every input schema keeps.
+
+use intercom_mcp::definition::definition;
+use intercom_mcp::{Connector, IntercomServer, Selection};
+use intercom_tools::Registry;
+use serde_json::{Value, json};
+
+fn all_definitions() -> Vec<Value> {
+    Registry::builtin()
+        .tools()
+        .iter()
+        .map(|t| serde_json::to_value(definition(t)).unwrap())
+        .collect()
+}
+
+/// A change to any tool's name, description, schema or annotations shows here in review.
+/// Regenerate with `cargo insta accept` when the registry changes on purpose.
+#[test]
+fn every_tool_definition() {
+    insta::assert_json_snapshot!("tool_definitions", all_definitions());
+}
+
+#[test]
+fn definitions_match_the_registry_json() {
+    let registry = Registry::builtin();
+    for tool in registry.tools() {
+        let mcp = serde_json::to_value(definition(tool)).unwrap();
+        let reg = registry.tool_json(tool);
+        assert_eq!(mcp["name"], reg["name"]);
+        assert_eq!(mcp["description"], reg["description"]);
+        assert_eq!(mcp["inputSchema"], reg["input_schema"], "{}", tool.name);
+        let a = &reg["annotations"];
+        assert_eq!(
+            mcp["annotations"],
+            json!({
+                "readOnlyHint": a["read_only"],
+                "destructiveHint": a["destructive"],
+                "idempotentHint": a["idempotent"],
+                "openWorldHint": a["open_world"],
+            }),
+            "{}",
+            tool.name
+        );
+        assert!(
+            mcp.get("outputSchema").is_none(),
+            "no output schema is promised"
+        );
+    }
+}
+
+#[test]
+fn input_schemas_are_portable() {
+    let registry = Registry::builtin();
+    let catalog = Selection::new()
+        .toolsets(["all"])
+        .resolve(&registry)
+        .unwrap();
+    let discover = Selection::new().discover(true).resolve(&registry).unwrap();
+    let client = intercom_client::Client::new(intercom_client::Config::new("t")).unwrap();
+    for catalog in [catalog, discover] {
+        let server = IntercomServer::new(catalog, Connector::fixed(client.clone()));
+        for tool in server.listed() {
+            let schema = serde_json::to_value(&*tool.input_schema).unwrap();
+            assert_eq!(schema["type"], "object", "{}", tool.name);
+            assert!(schema["properties"].is_object(), "{}", tool.name);
+            for keyword in ["anyOf", "oneOf", "allOf", "$ref", "$defs"] {
+                assert!(schema.get(keyword).is_none(), "{} has {keyword}", tool.name);
+            }
+            if let Some(required) = schema["required"].as_array() {
+                for name in required {
+                    let name = name.as_str().unwrap();
+                    assert!(
+                        schema["properties"].get(name).is_some(),
+                        "{} requires an undeclared {name}",
+                        tool.name
+                    );
+                }
+            }
+            // MCP tool names: letters, digits, `_`, `-`, `.`; at most 64 characters.
+            assert!(tool.name.len() <= 64, "{}", tool.name);
+            assert!(
+                tool.name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)),
+                "{}",
+                tool.name
+            );
+        }
+    }
+}

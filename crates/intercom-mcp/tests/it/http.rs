@@ -1,0 +1,306 @@
+//! The `/mcp` endpoint in-process (`router`), plus one test over a real socket.
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use http::{Request, StatusCode};
+use intercom_client::Config;
+use intercom_mcp::http::{ENDPOINT, check_bind, serve};
+use intercom_mcp::{
+    Connector, HttpOptions, HttpState, IntercomServer, McpError, Selection, router,
+};
+use intercom_sandbox::DEFAULT_TOKEN;
+use intercom_tools::Registry;
+use serde_json::{Value, json};
+use tower::ServiceExt as _;
+
+use crate::{sandbox, server};
+
+const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"it","version":"1"}}}"#;
+
+fn post() -> http::request::Builder {
+    Request::post(ENDPOINT)
+        .header("host", "127.0.0.1:8787")
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2025-06-18")
+}
+
+fn call(name: &str) -> String {
+    json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": name, "arguments": {}}})
+        .to_string()
+}
+
+async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, http::HeaderMap, Value) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
+        .await
+        .unwrap();
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    (status, headers, body)
+}
+
+fn app(server: IntercomServer, options: HttpOptions) -> axum::Router {
+    router(HttpState::new(server, options))
+}
+
+#[tokio::test]
+async fn initialize_answers_with_json() {
+    let sb = sandbox(DEFAULT_TOKEN).await;
+    let app = app(server(&sb, Selection::new()), HttpOptions::new());
+    let (status, headers, body) = send(&app, post().body(Body::from(INITIALIZE)).unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        headers.get("mcp-session-id").is_none(),
+        "the server is stateless"
+    );
+    assert_eq!(body["result"]["protocolVersion"], "2025-06-18");
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn foreign_origins_and_hosts_are_refused() {
+    let sb = sandbox(DEFAULT_TOKEN).await;
+    let app = app(server(&sb, Selection::new()), HttpOptions::new());
+    let (status, _, body) = send(
+        &app,
+        post()
+            .header("origin", "https://evil.example")
+            .body(Body::from(INITIALIZE))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body, "Forbidden: Origin header is not allowed");
+
+    let (status, _, _) = send(
+        &app,
+        post()
+            .header("origin", "http://localhost:6274")
+            .body(Body::from(INITIALIZE))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "a local origin is fine");
+
+    let rebound = Request::post(ENDPOINT)
+        .header("host", "attacker.example")
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(Body::from(INITIALIZE))
+        .unwrap();
+    let (status, _, body) = send(&app, rebound).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body, "Forbidden: Host header is not allowed");
+
+    // Behind a reverse proxy: its public name is allowed, and the browser app's origin.
+    let proxied = self::app(
+        server(&sb, Selection::new()),
+        HttpOptions::new()
+            .allowed_hosts(["mcp.example.com"])
+            .allowed_origins(["https://app.example.com:443"]),
+    );
+    let request = Request::post(ENDPOINT)
+        .header("host", "mcp.example.com")
+        .header("origin", "https://app.example.com")
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(Body::from(INITIALIZE))
+        .unwrap();
+    let (status, _, body) = send(&proxied, request).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_bearer_token_is_required_when_configured() {
+    let sb = sandbox(DEFAULT_TOKEN).await;
+    let app = app(
+        server(&sb, Selection::new()),
+        HttpOptions::new().bearer_token(Some("s3cret".to_owned())),
+    );
+    let (status, headers, body) = send(&app, post().body(Body::from(INITIALIZE)).unwrap()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(headers["www-authenticate"], "Bearer realm=\"intercom-mcp\"");
+    assert_eq!(
+        body,
+        json!({"error": "this MCP server requires `Authorization: Bearer <token>`"})
+    );
+
+    let (status, _, body) = send(
+        &app,
+        post()
+            .header("authorization", "Bearer s3cret-not")
+            .body(Body::from(INITIALIZE))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        body,
+        json!({"error": "the bearer token is not the one this MCP server was given"})
+    );
+
+    let (status, _, body) = send(
+        &app,
+        post()
+            .header("authorization", "bearer s3cret")
+            .body(Body::from(INITIALIZE))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn non_loopback_addresses_need_a_bearer_token() {
+    let open: SocketAddr = "0.0.0.0:8787".parse().unwrap();
+    let lan: SocketAddr = "192.0.2.10:8787".parse().unwrap();
+    let local: SocketAddr = "127.0.0.1:8787".parse().unwrap();
+    let v6: SocketAddr = "[::1]:8787".parse().unwrap();
+    let none = HttpOptions::new();
+    let bearer = HttpOptions::new().bearer_token(Some("t0ken".to_owned()));
+    assert!(matches!(
+        check_bind(open, &none),
+        Err(McpError::InsecureBind { .. })
+    ));
+    assert!(matches!(
+        check_bind(lan, &none),
+        Err(McpError::InsecureBind { .. })
+    ));
+    assert!(check_bind(local, &none).is_ok());
+    assert!(check_bind(v6, &none).is_ok());
+    assert!(check_bind(open, &bearer).is_ok());
+    assert_eq!(
+        check_bind(open, &none).unwrap_err().to_string(),
+        "refusing to listen on 0.0.0.0:8787 without a bearer token: anyone who can reach it could use the Intercom token; set --bearer-token (or INTERCOM_MCP_BEARER_TOKEN), or listen on 127.0.0.1"
+    );
+    let spaced = HttpOptions::new().bearer_token(Some(" t0ken".to_owned()));
+    assert!(matches!(
+        check_bind(local, &spaced),
+        Err(McpError::BearerToken(_))
+    ));
+
+    // serve() refuses before binding anything.
+    let sb = sandbox(DEFAULT_TOKEN).await;
+    let state = HttpState::new(server(&sb, Selection::new()), HttpOptions::new());
+    assert!(matches!(
+        serve("0.0.0.0:0".parse().unwrap(), state).await,
+        Err(McpError::InsecureBind { .. })
+    ));
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn each_request_may_bring_its_own_intercom_token() {
+    let sb = sandbox("alpha").await;
+    let catalog = Selection::new().resolve(&Registry::builtin()).unwrap();
+    let template = Config::new("unused").base_url(&sb.base_url()).unwrap();
+    let server = IntercomServer::new(catalog, Connector::per_request(None, template));
+    let app = app(server.clone(), HttpOptions::new());
+    let body = call("intercom_list_admins");
+
+    let (status, _, with_alpha) = send(
+        &app,
+        post()
+            .header("x-intercom-token", "alpha")
+            .body(Body::from(body.clone()))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(with_alpha["result"]["isError"], false, "{with_alpha}");
+    assert!(with_alpha["result"]["structuredContent"]["admins"].is_array());
+
+    let (_, _, with_beta) = send(
+        &app,
+        post()
+            .header("x-intercom-token", "beta")
+            .body(Body::from(body.clone()))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(with_beta["result"]["isError"], true);
+    assert_eq!(
+        with_beta["result"]["structuredContent"]["error"]["kind"],
+        "auth"
+    );
+    assert_eq!(server.connector().cached_clients(), 2, "a client per token");
+
+    let (_, _, without) = send(&app, post().body(Body::from(body.clone())).unwrap()).await;
+    assert_eq!(without["result"]["isError"], true);
+    let text = without["result"]["content"][0]["text"].as_str().unwrap();
+    assert!(text.contains("X-Intercom-Token"), "{text}");
+
+    // A server that keeps to its own token refuses the header outright.
+    let strict = self::app(server, HttpOptions::new().refuse_token_header(true));
+    let (status, _, refused) = send(
+        &strict,
+        post()
+            .header("x-intercom-token", "alpha")
+            .body(Body::from(body.clone()))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        refused,
+        json!({"error": "this MCP server does not accept X-Intercom-Token: it uses its own Intercom token"})
+    );
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn serves_over_a_real_socket() {
+    let sb = sandbox(DEFAULT_TOKEN).await;
+    let state = HttpState::new(
+        server(&sb, Selection::new().toolsets(["all"])),
+        HttpOptions::new(),
+    );
+    let running = serve("127.0.0.1:0".parse().unwrap(), state).await.unwrap();
+    let url = running.url();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.ends_with("/mcp"),
+        "{url}"
+    );
+    let http = reqwest::Client::new();
+    let post = |body: String| {
+        http.post(&url)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2025-06-18")
+            .body(body)
+            .send()
+    };
+    let init: Value = post(INITIALIZE.to_owned())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(init["result"]["serverInfo"]["name"], "intercom");
+    let list: Value =
+        post(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}).to_string())
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(
+        list["result"]["tools"].as_array().unwrap().len(),
+        Registry::builtin().tools().len()
+    );
+    let counts: Value = post(call("intercom_get_counts"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(counts["result"]["isError"], false, "{counts}");
+    running.shutdown().await.unwrap();
+    sb.shutdown().await;
+}
