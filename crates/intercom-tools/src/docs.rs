@@ -73,18 +73,27 @@ Every tool also takes three parameters that shape its result and are never sent 
 - `response_format`: `compact` (the default for agents and MCP) leaves out nulls, `false` and empty \
 values, turns HTML into text and Unix times into ISO 8601 (`2025-03-01T10:00:00Z`), gives ids as \
 strings, trims list envelopes and leaves out bookkeeping (conversation `statistics`, `teammates`, \
-`first_contact_reply`, `notified_at`, tag `applied_at`/`applied_by`, a part's `state`, part authors' \
-emails, ticket types' attribute forms, `priority: not_priority`, `open` beside `state`); `full` is \
-the API's JSON as it is (the default of `intercom call`; `--response-format compact` opts in).\n\
+`first_contact_reply`, `notified_at`, tag `applied_at`/`applied_by`, a part's `state`, \
+ticket types' attribute forms, `priority: not_priority`, `open` beside `state`). In a page of \
+conversations or tickets (a list or search), each item is a summary: ids, title, state, times, \
+priority, assignees, contacts (ids, email, name), tags (id, name), custom and ticket attributes, \
+and the source's author, subject and body, the body cut at 300 characters with a trailing `…` and \
+`\"body_truncated\": true` on the item (retrieve the conversation for the rest; `source.id`, \
+`delivered_as`, `url`, `read` and `linked_objects` are left out). A single conversation or ticket \
+names the authors of its parts once, in a top-level `authors` map (`{\"<id>\": {\"type\", \"name\", \
+\"email\"}}`), and each part's `author` is that id. `full` is the API's JSON as it is (the default \
+of `intercom call`; `--response-format compact` opts in).\n\
 - `fields`: dot paths to keep in each item of a list, or in the object: `[\"id\", \"state\", \"source.body\"]`; \
 paths go through arrays and list wrappers (`conversation_parts.body`), and each item keeps its `id`. \
-Naming a left-out block (`statistics`) brings it back.\n\
+Naming a left-out block (`statistics`) brings it back, and with `fields` there are no \
+summaries and no `authors` map: the paths named are kept whole (still in the compact form).\n\
 - `max_tokens`: the result's size cap (a token is about 4 bytes; default 20,000 for agents, none \
 for `intercom call`). A longer list is cut between items: the result says `\"truncated\": true`, \
 how many items were kept and left out, and in `truncation.continue` (also \
 `pages.next.starting_after`) a cursor `skip:<n>:<API cursor>` to pass back as `starting_after` \
 (or `pagination.starting_after`) with the same `per_page`. A long conversation keeps its newest \
-parts. Conversations past Intercom's 500-part cap are flagged `truncated` too.\n\n";
+parts. When a cut page carries a tool's own next-page note (the hosted `search`), the note points \
+at `truncation.continue`. Conversations past Intercom's 500-part cap are flagged `truncated` too.\n\n";
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")

@@ -27,9 +27,20 @@
 //!      `"tags": [...]`). The top level keeps its keys, so `pages.next.starting_after` stays where
 //!      the API puts it;
 //!    - unless `fields` is given, bookkeeping is left out: [`SECONDARY_KEYS`] anywhere, a tag's
-//!      `applied_at`/`applied_by`, a conversation part's `state` (its `part_type` says it) and its
-//!      author's email (the people are named in full in `source.author` and `contacts`),
-//!      `updated_at` equal to `created_at`, `open` beside `state`, and `priority: "not_priority"`.
+//!      `applied_at`/`applied_by`, a conversation part's `state` (its `part_type` says it),
+//!      `updated_at` equal to `created_at`, `open` beside `state`, and `priority: "not_priority"`;
+//!    - unless `fields` is given, the items of a top-level `conversations` or `tickets` list (a
+//!      page from a list or search) are summaries ([`SUMMARY_KEYS`]): ids, title, state, times
+//!      (`waiting_since` only when it differs from `created_at`), priority, assignees, contacts
+//!      (ids, email, name), tags (id, name), custom and ticket attributes, the ticket's type and
+//!      state, and of the source its author (id, type, name, email), subject, type (unless
+//!      `conversation`) and body, cut at [`SUMMARY_BODY_CHARS`] characters with a trailing `…`
+//!      and `"body_truncated": true` on the item: retrieve the conversation for the rest. Left
+//!      out: `source.id`, `delivered_as`, `url`, attachments, `read`, `linked_objects`, ratings
+//!      and SLA details;
+//!    - unless `fields` is given, a single conversation or ticket names the authors of its parts
+//!      once, in a top-level `authors` map (`{"<id>": {"type", "name", "email"}}`, placed before
+//!      the parts), and each part's `author` is that id. `source.author` stays whole.
 //!
 //!    `response_format: "full"` keeps the API's JSON as it is.
 //! 4. **Budget** (`max_tokens`, both formats; tokens are estimated as bytes / 4 of the JSON).
@@ -46,6 +57,8 @@
 //!      **newest** parts and leaves out the oldest, since the latest state is what an agent acts
 //!      on; the source message is always kept. There is no cursor for the older parts: ask again
 //!      with `fields` or a larger `max_tokens`;
+//!    - a tool's own `_note` on a cut page (the hosted `search` says how to get the next page
+//!      with the API's cursor) is replaced by one that points at `truncation.continue`;
 //!    - at least one item is always kept, so a continuation always makes progress.
 //!
 //! A conversation (or ticket) whose parts Intercom capped at 500 (it returns the 500 most recent; the
@@ -670,9 +683,195 @@ const SAME_AS_CREATED: &[&str] = &["updated_at"];
 
 fn compact_root(value: Value, drop_secondary: bool) -> Value {
     match value {
-        Value::Object(map) => Value::Object(compact_map(map, 0, "", false, drop_secondary)),
+        Value::Object(map) => {
+            let mut map = compact_map(map, 0, "", false, drop_secondary);
+            if drop_secondary {
+                summarize_lists(&mut map);
+                name_authors_once(&mut map);
+            }
+            Value::Object(map)
+        }
         other => other,
     }
+}
+
+// --- list summaries --------------------------------------------------------------------------
+
+/// Top-level lists whose items become summaries in the compact form (unless `fields` is given).
+const SUMMARY_LISTS: &[&str] = &["conversations", "tickets"];
+
+/// Keys an item of a [`SUMMARY_LISTS`] list keeps (after compaction); the rest is one
+/// retrieve away.
+pub const SUMMARY_KEYS: &[&str] = &[
+    "type",
+    "id",
+    "ticket_id",
+    "title",
+    "state",
+    "open",
+    "ticket_state",
+    "ticket_type",
+    "category",
+    "created_at",
+    "updated_at",
+    "waiting_since",
+    "snoozed_until",
+    "priority",
+    "admin_assignee_id",
+    "team_assignee_id",
+    "contacts",
+    "tags",
+    "source",
+    "custom_attributes",
+    "ticket_attributes",
+];
+
+/// Characters of `source.body` a summary keeps; past them the text ends with `…` and the item
+/// says `body_truncated: true`.
+pub const SUMMARY_BODY_CHARS: usize = 300;
+
+fn summarize_lists(map: &mut Map<String, Value>) {
+    for key in SUMMARY_LISTS {
+        if let Some(Value::Array(items)) = map.get_mut(*key) {
+            for item in items.iter_mut() {
+                if let Value::Object(m) = item {
+                    *m = summarize_item(std::mem::take(m));
+                }
+            }
+        }
+    }
+}
+
+/// Keeps only `keys` of an object (anything else is left alone).
+fn keep_keys(value: &mut Value, keys: &[&str]) {
+    if let Value::Object(m) = value {
+        m.retain(|k, _| keys.contains(&k.as_str()));
+    }
+}
+
+fn summarize_item(item: Map<String, Value>) -> Map<String, Value> {
+    let created = item.get("created_at").cloned();
+    let mut out = Map::new();
+    let mut body_truncated = false;
+    for (key, mut v) in item {
+        if !SUMMARY_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        match key.as_str() {
+            "waiting_since" if created.as_ref() == Some(&v) => continue,
+            "contacts" => {
+                for c in v.as_array_mut().into_iter().flatten() {
+                    keep_keys(c, &["id", "external_id", "email", "name"]);
+                }
+            }
+            "tags" => {
+                for t in v.as_array_mut().into_iter().flatten() {
+                    keep_keys(t, &["id", "name"]);
+                }
+            }
+            "ticket_type" => keep_keys(&mut v, &["id", "name", "category"]),
+            "source" => {
+                if let Value::Object(source) = &mut v {
+                    if source.get("type").and_then(Value::as_str) == Some("conversation") {
+                        source.remove("type");
+                    }
+                    source
+                        .retain(|k, _| ["type", "subject", "body", "author"].contains(&k.as_str()));
+                    if let Some(author) = source.get_mut("author") {
+                        keep_keys(author, &["id", "type", "name", "email"]);
+                    }
+                    if let Some(Value::String(body)) = source.get_mut("body") {
+                        if let Some(cut) = cut_text(body, SUMMARY_BODY_CHARS) {
+                            *body = cut;
+                            body_truncated = true;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        let empty = match &v {
+            Value::Object(m) => m.is_empty(),
+            Value::Array(a) => a.is_empty(),
+            _ => false,
+        };
+        if !empty {
+            out.insert(key, v);
+        }
+    }
+    if body_truncated {
+        out.insert("body_truncated".into(), Value::Bool(true));
+    }
+    out
+}
+
+/// `text` cut to its first `max` characters (at a word break when there is one close by),
+/// ending with `…`; `None` when it fits.
+fn cut_text(text: &str, max: usize) -> Option<String> {
+    let (end, _) = text.char_indices().nth(max)?;
+    let head = &text[..end];
+    let head = match head.rfind(char::is_whitespace) {
+        Some(i) if i > end * 4 / 5 => &head[..i],
+        _ => head,
+    };
+    Some(format!("{}…", head.trim_end()))
+}
+
+// --- authors ---------------------------------------------------------------------------------
+
+/// In a conversation or ticket, each part's `author` becomes its id and the people are named
+/// once in a top-level `authors` map (`{id: {type, name, email}}`), placed before the parts.
+fn name_authors_once(map: &mut Map<String, Value>) {
+    let Some(key) = ["conversation_parts", "ticket_parts"]
+        .into_iter()
+        .find(|k| map.contains_key(*k))
+    else {
+        return;
+    };
+    let mut authors = Map::new();
+    {
+        let slot = map.get_mut(key);
+        let parts = match slot {
+            Some(Value::Array(a)) => Some(a),
+            Some(Value::Object(w)) => w.get_mut(key).and_then(Value::as_array_mut),
+            _ => None,
+        };
+        for part in parts.into_iter().flatten() {
+            let Some(author) = part.get_mut("author") else {
+                continue;
+            };
+            let Some(id) = author.get("id").and_then(Value::as_str).map(str::to_owned) else {
+                continue;
+            };
+            let Value::Object(mut person) = std::mem::replace(author, Value::String(id.clone()))
+            else {
+                continue;
+            };
+            person.retain(|k, _| k != "id");
+            let entry = authors
+                .entry(id)
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(known) = entry {
+                for (k, v) in person {
+                    known.entry(k).or_insert(v);
+                }
+            }
+        }
+    }
+    if authors.is_empty() {
+        return;
+    }
+    let mut out = Map::new();
+    for (k, v) in std::mem::take(map) {
+        if k == key {
+            out.insert(
+                "authors".into(),
+                Value::Object(std::mem::take(&mut authors)),
+            );
+        }
+        out.insert(k, v);
+    }
+    *map = out;
 }
 
 /// Whether an object's `type` only repeats the key it sits under: items of `contacts` are
@@ -693,15 +892,8 @@ fn compact_map(
     item: bool,
     drop_secondary: bool,
 ) -> Map<String, Value> {
-    let mut map = map;
     let created = map.get("created_at").cloned();
     let has_state = map.contains_key("state");
-    if drop_secondary && item && under.ends_with("_parts") {
-        // The people writing parts are named in full once, in `source.author` and `contacts`.
-        if let Some(Value::Object(author)) = map.get_mut("author") {
-            author.remove("email");
-        }
-    }
     let mut out = Map::new();
     for (key, v) in map {
         if key == "type" {
@@ -865,7 +1057,19 @@ fn cut_to_budget(
     };
     // A page of a list: keep its first items.
     if let Some(key) = list.filter(|k| map.get(*k).is_some_and(Value::is_array)) {
+        // A tool's own "next page" note names the API's cursor, which would skip the items cut
+        // here: on a cut page it points at `truncation.continue` instead.
+        let own_note = match map.get("_note") {
+            Some(Value::String(_)) if options.page.cursor_param.is_some() => map.insert(
+                "_note".into(),
+                json!("More results available: this page was cut to fit max_tokens. To get the rest, call the same tool again with the same query and `truncation.continue` merged into the arguments."),
+            ),
+            _ => None,
+        };
         let Some((kept, omitted)) = cut_array(map, &[key], max_tokens, false) else {
+            if let Some(before) = own_note {
+                map.insert("_note".into(), before);
+            }
             return;
         };
         note.insert("list".into(), json!(key));

@@ -154,12 +154,15 @@ fn bookkeeping_is_left_out_unless_fields_name_it() {
             "id": "1",
             "created_at": "2025-03-01T10:00:00Z",
             "tags": [{"id": "5", "name": "VIP"}],
+            // Each person once; parts name their author by id.
+            "authors": {
+                "7": {"type": "admin", "name": "Ann", "email": "ann@team.example"},
+                "c1": {"type": "user", "name": "Bo", "email": "bo@customer.example"}
+            },
             "conversation_parts": [
-                {"id": "9", "part_type": "close", "created_at": "2025-03-01T10:00:00Z",
-                 "author": {"type": "admin", "id": "7", "name": "Ann"}},
+                {"id": "9", "part_type": "close", "created_at": "2025-03-01T10:00:00Z", "author": "7"},
                 {"id": "10", "part_type": "comment", "body": "Hi", "created_at": "2025-03-01T10:00:00Z",
-                 "updated_at": "2025-03-01T10:01:00Z",
-                 "author": {"type": "user", "id": "c1", "name": "Bo"}}
+                 "updated_at": "2025-03-01T10:01:00Z", "author": "c1"}
             ]
         })
     );
@@ -424,7 +427,8 @@ fn a_long_conversation_keeps_its_newest_parts() {
     // The newest part is kept, and the parts are whole and contiguous up to it.
     assert_eq!(parts.last().unwrap()["id"], "100199");
     assert_eq!(parts[0]["id"], format!("{}", 100_000 + 200 - kept));
-    assert_eq!(parts[1]["author"]["name"], "Chloe Park");
+    assert_eq!(parts[1]["author"], "991273218");
+    assert_eq!(cut.value["authors"]["991273218"]["name"], "Chloe Park");
     // The source message is never cut.
     assert!(
         cut.value["source"]["body"]
@@ -474,4 +478,117 @@ fn skip_cursors_round_trip() {
         assert_eq!(parse_skip_cursor(not_ours), None, "{not_ours}");
     }
     assert_eq!(ResponseFormat::parse("full"), Some(ResponseFormat::Full));
+}
+
+/// A conversation of a page as the API lists it, with a long body, tags and a contact email.
+fn listed(body: &str) -> Value {
+    let mut c = conversation("3001", 0);
+    let m = c.as_object_mut().unwrap();
+    m.remove("conversation_parts");
+    m.insert("waiting_since".into(), json!(1_729_120_935));
+    m.insert("read".into(), json!(true));
+    m.insert("title".into(), json!("Annual billing"));
+    m["source"]["body"] = json!(body);
+    m["source"]["subject"] = json!("Billing question");
+    m["source"]["url"] = json!("https://app.example/page");
+    m["contacts"]["contacts"][0]["email"] = json!("clara@lumen.example");
+    m["tags"]["tags"] = json!([{"type": "tag", "id": "17", "name": "VIP", "applied_at": 1_729_120_935, "applied_by": {"type": "admin", "id": "7"}}]);
+    c
+}
+
+#[test]
+fn a_page_gives_a_summary_of_each_conversation() {
+    let long = format!("<p>{}</p>", "word ".repeat(100));
+    let input = json!({
+        "type": "conversation.list",
+        "pages": {"type": "pages", "next": {"starting_after": "C2"}},
+        "conversations": [listed(&long), listed("<p>Short.</p>")]
+    });
+    let shaped = shape::shape(input.clone(), &compact());
+    let items = shaped.value["conversations"].as_array().unwrap();
+    let cut = format!("{}…", "word ".repeat(60).trim_end());
+    assert_eq!(
+        items[0],
+        json!({
+            "id": "3001",
+            "created_at": "2024-10-16T23:22:15Z",
+            "updated_at": "2024-10-17T07:20:20Z",
+            "snoozed_until": "2025-02-18T12:00:00Z",
+            "source": {
+                "subject": "Billing question",
+                "body": cut,
+                "author": {"id": "6688c511000004c83f091479", "type": "user", "name": "Clara Rossi", "email": "clara@lumen.example"}
+            },
+            "contacts": [{"id": "6688c511000004c83f091479", "external_id": "usr_000005", "email": "clara@lumen.example"}],
+            "admin_assignee_id": "991273218",
+            "state": "open",
+            "tags": [{"id": "17", "name": "VIP"}],
+            "custom_attributes": {"issue_type": "Billing"},
+            "title": "Annual billing",
+            "body_truncated": true
+        })
+    );
+    assert!(cut.chars().count() <= 301);
+    // A short body is whole, and not flagged.
+    assert_eq!(items[1]["source"]["body"], "Short.");
+    assert!(items[1].get("body_truncated").is_none());
+    // `fields` and `full` still give everything they name.
+    let named = shape::shape(input.clone(), &compact().fields(["source.body", "read"]));
+    assert_eq!(
+        named.value["conversations"][0]["source"]["body"],
+        "word ".repeat(100).trim_end()
+    );
+    assert_eq!(named.value["conversations"][0]["read"], true);
+    let full = shape::shape(input.clone(), &ShapeOptions::full());
+    assert_eq!(full.value, input);
+}
+
+#[test]
+fn a_summary_keeps_a_distinct_waiting_since_and_a_non_default_source_type() {
+    let mut c = listed("<p>Hi</p>");
+    c["waiting_since"] = json!(1_729_130_000);
+    c["source"]["type"] = json!("email");
+    c["priority"] = json!("priority");
+    let shaped = shape::shape(
+        json!({"type": "conversation.list", "conversations": [c]}),
+        &compact(),
+    );
+    let item = &shaped.value["conversations"][0];
+    assert_eq!(item["waiting_since"], "2024-10-17T01:53:20Z");
+    assert_eq!(item["source"]["type"], "email");
+    assert_eq!(item["priority"], "priority");
+    assert!(item["source"].get("id").is_none());
+    assert!(item["source"].get("delivered_as").is_none());
+}
+
+#[test]
+fn a_cut_page_points_its_own_note_at_the_continuation() {
+    let results: Vec<Value> = (0..40)
+        .map(|i| json!({"id": format!("{i}"), "title": "x".repeat(200)}))
+        .collect();
+    let input = json!({
+        "results": results,
+        "pages": {"next": {"starting_after": "API_NEXT"}},
+        "_note": "More results available. To get the next page, add to your query: starting_after:API_NEXT"
+    });
+    let context = PageContext::new(0, None, Some(CursorParam::StartingAfter));
+    let cut = shape::shape(
+        input.clone(),
+        &compact().max_tokens(Some(1000)).page(context.clone()),
+    );
+    assert!(cut.truncated);
+    let note = cut.value["_note"].as_str().unwrap();
+    assert!(note.contains("truncation.continue"), "{note}");
+    assert!(!note.contains("API_NEXT"), "{note}");
+    let k = cut.value["truncation"]["kept"].as_u64().unwrap();
+    assert_eq!(
+        cut.value["truncation"]["continue"],
+        json!({"starting_after": format!("skip:{k}:")})
+    );
+    // A page that fits keeps the tool's note as it is.
+    let whole = shape::shape(
+        input.clone(),
+        &compact().max_tokens(Some(100_000)).page(context),
+    );
+    assert_eq!(whole.value["_note"], input["_note"]);
 }

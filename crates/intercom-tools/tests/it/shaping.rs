@@ -257,10 +257,12 @@ fn bytes(v: &Value) -> usize {
     serde_json::to_vec(v).unwrap().len()
 }
 
-/// The target is 3x on conversations. On the sandbox's seeded conversations (short one-paragraph
-/// bodies, no more nulls than the spec has) what is left in the compact form is content (ids,
-/// names, times, text): about 2.5x for a conversation with its parts and 2.8x for a page of
-/// conversations. These floors are pinned here so that a regression fails.
+/// The target is 3x on conversations. A page of conversations (a list or search) gives a summary
+/// of each (body cut at 300 characters): measured 3.17x on the sandbox's closed conversations,
+/// pinned at 3x. A single conversation keeps all of its text, so once the envelopes, bookkeeping
+/// and repeated authors are gone what is left is content (ids, names, times, messages): measured
+/// 2.51x over the sandbox's 30 seeded conversations (short one-paragraph bodies), pinned at
+/// 2.45x, not 3x. These floors fail on a regression.
 #[tokio::test]
 async fn a_compact_conversation_is_much_smaller_than_the_api_json() {
     let env = start().await;
@@ -307,7 +309,7 @@ async fn a_compact_conversation_is_much_smaller_than_the_api_json() {
     }
     let ratio = full_total as f64 / compact_total as f64;
     assert!(
-        ratio >= 2.4,
+        ratio >= 2.45,
         "30 conversations: compact {compact_total} bytes vs full {full_total} bytes ({ratio:.2}x)"
     );
     // A list of conversations, where bookkeeping is a larger share of the API's JSON.
@@ -320,9 +322,23 @@ async fn a_compact_conversation_is_much_smaller_than_the_api_json() {
     let full = env.call("intercom_search_conversations", full_query).await;
     let (c, f) = (bytes(&compact), bytes(&full));
     assert!(
-        c * 26 <= f * 10,
-        "closed conversations: compact {c} bytes vs full {f} bytes"
+        c * 3 <= f,
+        "closed conversations: compact {c} bytes vs full {f} bytes ({:.2}x)",
+        f as f64 / c as f64
     );
+    // Every item keeps what an agent acts on.
+    let (items, full_items) = (
+        compact["conversations"].as_array().unwrap(),
+        full["conversations"].as_array().unwrap(),
+    );
+    assert_eq!(items.len(), full_items.len());
+    for (c, f) in items.iter().zip(full_items) {
+        assert_eq!(c["id"], f["id"]);
+        assert_eq!(c["state"], f["state"]);
+        assert_eq!(c["source"]["author"]["id"], f["source"]["author"]["id"]);
+        assert_eq!(c["contacts"][0]["id"], f["contacts"]["contacts"][0]["id"]);
+        assert!(c["source"].get("id").is_none() && c.get("statistics").is_none());
+    }
     env.running.shutdown().await;
 }
 

@@ -833,6 +833,56 @@ async fn results_beyond_max_results_continue_with_a_cursor() {
 }
 
 #[tokio::test]
+async fn a_hosted_search_page_cut_by_the_budget_points_at_the_continuation() {
+    let env = Env::start().await;
+    let j = july(&env).await;
+    // Two per API page, of three: the first API page has a next-page note.
+    let q = "object_type:conversations source_body:contains:duplicate created_at>=01/07/2023 created_at<=31/07/2023 limit:2";
+    let mut found = Vec::new();
+    let mut args = json!({"query": q, "time_zone": "UTC", "max_tokens": 200});
+    let (mut cuts, mut cut_notes) = (0, 0);
+    for _ in 0..8 {
+        let page = env.call("search", args.clone()).await;
+        found.extend(
+            page["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_str().unwrap().to_owned()),
+        );
+        let note = page["_note"].as_str().unwrap_or_default().to_owned();
+        if page["truncated"] == true {
+            cuts += 1;
+            if !note.is_empty() {
+                // The API's cursor would skip the items cut here.
+                cut_notes += 1;
+                assert!(note.contains("truncation.continue"), "{page}");
+                assert!(!note.contains("starting_after:"), "{page}");
+            }
+            for (k, v) in page["truncation"]["continue"].as_object().unwrap() {
+                args[k] = v.clone();
+            }
+        } else if let Some((_, cursor)) = note.rsplit_once("starting_after:") {
+            args = json!({"query": format!("{q} starting_after:{cursor}"), "time_zone": "UTC", "max_tokens": 200});
+        } else {
+            break;
+        }
+    }
+    assert!(
+        cuts > 0 && cut_notes > 0,
+        "the budget never cut a page with a note"
+    );
+    assert_eq!(found.len(), 3, "each once: {found:?}");
+    let found: BTreeSet<String> = found.into_iter().collect();
+    let expected: BTreeSet<String> = [&j.c1, &j.c2, &j.b1]
+        .iter()
+        .map(|id| format!("conversation_{id}"))
+        .collect();
+    assert_eq!(found, expected);
+    env.stop().await;
+}
+
+#[tokio::test]
 async fn search_and_fetch_as_the_hosted_server() {
     let env = Env::start().await;
     let j = july(&env).await;
