@@ -8,8 +8,8 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 
 use super::model::{
-    applied_tag, blank_contact, contact_keys, get_company, get_contact, get_tag, new_object_id,
-    refresh_company, refresh_contact,
+    applied_tag, apply_tag, blank_contact, contact_keys, get_company, get_contact, get_tag,
+    new_object_id, refresh_company, refresh_contact, remove_tag,
 };
 use super::{JsonResult, cursor_page, docs, parse_search};
 use crate::error::{ApiError, ApiResult};
@@ -299,16 +299,9 @@ pub(crate) async fn attach_tag(
         get_contact(s, &id)?;
         let tag = get_tag(s, &tag_id)?;
         let by = by.unwrap_or(me);
-        s.link(Rel::ContactTag, &id, &tag_id, now, Some(&by))?;
+        let applied = apply_tag(s, Rel::ContactTag, &id, &tag_id, &tag, now, &by)?;
         refresh_contact(s, &id)?;
-        let link = s
-            .links_from(Rel::ContactTag, &id)?
-            .into_iter()
-            .find(|l| l.b == tag_id);
-        Ok(match link {
-            Some(l) => applied_tag(&tag, l.at, l.by.as_deref()),
-            None => applied_tag(&tag, now, Some(&by)),
-        })
+        Ok(applied)
     })?;
     Ok(Json(tag))
 }
@@ -320,16 +313,10 @@ pub(crate) async fn detach_tag(
     let tag = state.tx(|s| {
         get_contact(s, &id)?;
         let tag = get_tag(s, &tag_id)?;
-        let link = s
-            .links_from(Rel::ContactTag, &id)?
-            .into_iter()
-            .find(|l| l.b == tag_id)
-            .ok_or_else(|| {
-                ApiError::not_found("not_found", "Tag is not attached to this contact")
-            })?;
-        s.unlink(Rel::ContactTag, &id, &tag_id)?;
+        let not_attached = ApiError::not_found("not_found", "Tag is not attached to this contact");
+        let removed = remove_tag(s, Rel::ContactTag, &id, &tag_id, &tag, not_attached)?;
         refresh_contact(s, &id)?;
-        Ok(applied_tag(&tag, link.at, link.by.as_deref()))
+        Ok(removed)
     })?;
     Ok(Json(tag))
 }

@@ -8,8 +8,8 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 
 use super::model::{
-    applied_tag, as_html, contact_reference, full_conversation, get_contact, get_conversation,
-    get_tag, merge_attributes, part_doc, refresh_conversation,
+    apply_tag, as_html, contact_reference, full_conversation, get_contact, get_conversation,
+    get_tag, merge_attributes, part_doc, refresh_conversation, remove_tag,
 };
 use super::{JsonResult, cursor_page, docs, parse_search};
 use crate::error::{ApiError, ApiResult};
@@ -532,16 +532,9 @@ pub(crate) async fn attach_tag(
         let admin_id = admin["id"].as_str().unwrap_or_default().to_owned();
         get_conversation(s, &id)?;
         let tag = get_tag(s, &tag_id)?;
-        s.link(Rel::ConversationTag, &id, &tag_id, now, Some(&admin_id))?;
+        let applied = apply_tag(s, Rel::ConversationTag, &id, &tag_id, &tag, now, &admin_id)?;
         refresh_conversation(s, &id)?;
-        let link = s
-            .links_from(Rel::ConversationTag, &id)?
-            .into_iter()
-            .find(|l| l.b == tag_id);
-        Ok(match link {
-            Some(l) => applied_tag(&tag, l.at, l.by.as_deref()),
-            None => applied_tag(&tag, now, Some(&admin_id)),
-        })
+        Ok(applied)
     })?;
     Ok(Json(tag))
 }
@@ -558,16 +551,11 @@ pub(crate) async fn detach_tag(
         }
         get_conversation(s, &id)?;
         let tag = get_tag(s, &tag_id)?;
-        let link = s
-            .links_from(Rel::ConversationTag, &id)?
-            .into_iter()
-            .find(|l| l.b == tag_id)
-            .ok_or_else(|| {
-                ApiError::not_found("not_found", "Tag is not attached to this conversation")
-            })?;
-        s.unlink(Rel::ConversationTag, &id, &tag_id)?;
+        let not_attached =
+            ApiError::not_found("not_found", "Tag is not attached to this conversation");
+        let removed = remove_tag(s, Rel::ConversationTag, &id, &tag_id, &tag, not_attached)?;
         refresh_conversation(s, &id)?;
-        Ok(applied_tag(&tag, link.at, link.by.as_deref()))
+        Ok(removed)
     })?;
     Ok(Json(tag))
 }

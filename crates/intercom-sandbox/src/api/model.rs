@@ -6,7 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::error::{ApiError, ApiResult};
-use crate::store::{Key, Keys, Kind, Rel, Store};
+use crate::store::{Key, Keys, Kind, Link, Rel, Store};
 
 /// How many related objects a contact document embeds before `has_more`.
 const EMBED_LIMIT: usize = 10;
@@ -193,6 +193,46 @@ pub(crate) fn applied_tag(tag: &Value, at: i64, by: Option<&str>) -> Value {
         "applied_at": at,
         "applied_by": by.map(|id| json!({"type": "admin", "id": id})),
     })
+}
+
+/// Puts tag `tag_id` (the document `tag`) on `owner` through `rel`, applied by admin `by` at
+/// `now`, and returns it as applied. A tag already there keeps its first application's time and
+/// admin, as Intercom's tagging is idempotent.
+pub(crate) fn apply_tag(
+    s: &Store,
+    rel: Rel,
+    owner: &str,
+    tag_id: &str,
+    tag: &Value,
+    now: i64,
+    by: &str,
+) -> ApiResult<Value> {
+    s.link(rel, owner, tag_id, now, Some(by))?;
+    Ok(match tag_link(s, rel, owner, tag_id)? {
+        Some(link) => applied_tag(tag, link.at, link.by.as_deref()),
+        None => applied_tag(tag, now, Some(by)),
+    })
+}
+
+/// Takes tag `tag_id` off `owner` and returns it as it was applied; `not_attached` when it was
+/// not on `owner`.
+pub(crate) fn remove_tag(
+    s: &Store,
+    rel: Rel,
+    owner: &str,
+    tag_id: &str,
+    tag: &Value,
+    not_attached: ApiError,
+) -> ApiResult<Value> {
+    let link = tag_link(s, rel, owner, tag_id)?.ok_or(not_attached)?;
+    s.unlink(rel, owner, tag_id)?;
+    Ok(applied_tag(tag, link.at, link.by.as_deref()))
+}
+
+fn tag_link(s: &Store, rel: Rel, owner: &str, tag_id: &str) -> ApiResult<Option<Link>> {
+    Ok(s.links_from(rel, owner)?
+        .into_iter()
+        .find(|l| l.b == tag_id))
 }
 
 /// Refreshes every document that shows `tag_id` (companies and conversations embed its name).

@@ -11,11 +11,11 @@ use serde_json::{Map, Value, json};
 
 use super::model::{
     DEFAULT_DESCRIPTION, DEFAULT_TITLE, STATE_CATEGORIES, TICKET_IDS, TICKET_NUMBERS,
-    TICKET_PART_IDS, applied_tag, as_html, blank_contact, blank_ticket, contact_keys,
+    TICKET_PART_IDS, apply_tag, as_html, blank_contact, blank_ticket, contact_keys,
     contact_reference, derive_ticket, get_admin, get_company, get_conversation, get_tag,
-    get_ticket, get_ticket_type, new_object_id, push_ticket_part, refresh_ticket, states_of_type,
-    ticket_admin_author, ticket_contact_author, ticket_keys, ticket_part, ticket_state_part,
-    type_attributes,
+    get_ticket, get_ticket_type, new_object_id, push_ticket_part, refresh_ticket, remove_tag,
+    states_of_type, ticket_admin_author, ticket_contact_author, ticket_keys, ticket_part,
+    ticket_state_part, type_attributes,
 };
 use super::ticket_types::workspace_id;
 use super::{JsonResult, cursor_page, docs, parse_search_with};
@@ -949,15 +949,7 @@ pub(crate) async fn attach_tag(
         get_ticket(s, &id)?;
         let tag = get_tag(s, &tag_id)
             .map_err(|_| ApiError::not_found("tag_not_found", "Tag not found").with_field("id"))?;
-        s.link(Rel::TicketTag, &id, &tag_id, now, Some(&admin_id))?;
-        let link = s
-            .links_from(Rel::TicketTag, &id)?
-            .into_iter()
-            .find(|l| l.b == tag_id);
-        Ok(match link {
-            Some(l) => applied_tag(&tag, l.at, l.by.as_deref()),
-            None => applied_tag(&tag, now, Some(&admin_id)),
-        })
+        apply_tag(s, Rel::TicketTag, &id, &tag_id, &tag, now, &admin_id)
     })?;
     Ok(Json(tag))
 }
@@ -974,15 +966,9 @@ pub(crate) async fn detach_tag(
         get_ticket(s, &id)?;
         let tag = get_tag(s, &tag_id)
             .map_err(|_| ApiError::not_found("tag_not_found", "Tag not found"))?;
-        let link = s
-            .links_from(Rel::TicketTag, &id)?
-            .into_iter()
-            .find(|l| l.b == tag_id)
-            .ok_or_else(|| {
-                ApiError::not_found("tag_not_found", "Tag not found: it is not on this ticket")
-            })?;
-        s.unlink(Rel::TicketTag, &id, &tag_id)?;
-        Ok(applied_tag(&tag, link.at, link.by.as_deref()))
+        let not_attached =
+            ApiError::not_found("tag_not_found", "Tag not found: it is not on this ticket");
+        remove_tag(s, Rel::TicketTag, &id, &tag_id, &tag, not_attached)
     })?;
     Ok(Json(tag))
 }
