@@ -200,7 +200,14 @@ fn check_object(
 
     if let Some(required) = schema.get("required").and_then(Value::as_array) {
         for name in required.iter().filter_map(Value::as_str) {
-            if object.get(name).is_none_or(Value::is_null) {
+            // `null` counts as "not given", except where any JSON value is allowed (a search
+            // filter's `value`, where `null` means "field is missing").
+            let any_value = properties
+                .get(name)
+                .and_then(Value::as_object)
+                .is_some_and(|sub| !sub.contains_key("type"));
+            let given = object.get(name).is_some_and(|v| !v.is_null() || any_value);
+            if !given {
                 return Err(violation(&join(path, name), "is required"));
             }
         }

@@ -2,7 +2,7 @@
 
 use crate::catalog::{
     CONTACT_ID, FIND_ADMIN, FIND_COMPANY, FIND_TAG, PER_PAGE, SEARCH_PAGINATION, SEARCH_QUERY,
-    STARTING_AFTER,
+    SEARCH_QUERY_SHAPE, STARTING_AFTER,
 };
 use crate::spec::{Annotations, Handler, JsonType, Operation, Param, Rule, Tool, Toolset};
 
@@ -32,7 +32,7 @@ pub(crate) const TOOLS: &[Tool] = &[
         toolset: Toolset::Contacts,
         description: "Find contacts with a structured filter on fields such as email, name, role, external_id, phone, created_at, last_seen_at, tag_id or custom_attributes.<name>. Returns one page and a cursor; newly created contacts can take a few minutes to become searchable.",
         params: &[SEARCH_QUERY, SEARCH_PAGINATION],
-        rules: &[],
+        rules: &[SEARCH_QUERY_SHAPE],
         annotations: Annotations::READ,
         operations: &[Operation::post("/contacts/search", "SearchContacts").idempotent()],
         handler: Handler::Direct,

@@ -7,7 +7,7 @@ use crate::ToolError;
 use crate::build;
 use crate::catalog::{
     ADMIN_BY_NAME, CONVERSATION_ID, FIND_ADMIN, FIND_CONTACT, PER_PAGE, SEARCH_PAGINATION,
-    SEARCH_QUERY, STARTING_AFTER,
+    SEARCH_QUERY, SEARCH_QUERY_SHAPE, STARTING_AFTER,
 };
 use crate::spec::{
     Annotations, Args, Handler, JsonType, Operation, Param, Resolve, Rule, Tool, Toolset,
@@ -44,7 +44,7 @@ pub(crate) const TOOLS: &[Tool] = &[
         toolset: Toolset::Conversations,
         description: "Find conversations with a structured filter on fields such as state, open, read, created_at, updated_at, source.type, source.author.email, admin_assignee_id or team_assignee_id. Returns one page and a cursor.",
         params: &[SEARCH_QUERY, SEARCH_PAGINATION],
-        rules: &[],
+        rules: &[SEARCH_QUERY_SHAPE],
         annotations: Annotations::READ,
         operations: &[Operation::post("/conversations/search", "searchConversations").idempotent()],
         handler: Handler::Direct,

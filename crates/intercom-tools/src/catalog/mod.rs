@@ -1,6 +1,8 @@
 //! The built-in tools, one module per API area. Parameters shared by several tools live here.
 
-use crate::spec::{JsonType, Param, Tool};
+use serde_json::Value;
+
+use crate::spec::{Args, JsonType, Param, Rule, Tool};
 
 pub(crate) mod admins;
 pub(crate) mod companies;
@@ -75,6 +77,92 @@ pub(crate) const STARTING_AFTER: Param = Param::query(
 const SEARCH_OPERATORS: &[&str] = &[
     "=", "!=", "IN", "NIN", "<", "<=", ">", ">=", "~", "!~", "^", "$", "AND", "OR",
 ];
+
+/// Filters one AND/OR group may hold, and how deep groups may nest (the root group is level 1).
+const MAX_GROUP_FILTERS: usize = 15;
+const MAX_GROUP_LEVELS: usize = 2;
+
+/// The rule every search tool carries: the whole filter tree has the shape Intercom accepts,
+/// checked before anything is sent (the schema only describes the top level).
+pub(crate) const SEARCH_QUERY_SHAPE: Rule = Rule::Check(check_search_query);
+
+fn check_search_query(args: &Args) -> Result<(), (&'static str, String)> {
+    match args.get("query") {
+        Some(query) => check_filter(query, "query", 1).map_err(|message| ("query", message)),
+        None => Ok(()),
+    }
+}
+
+/// Checks one filter at `at` (a JSON path), `level` being the nesting level a group here has.
+fn check_filter(filter: &Value, at: &str, level: usize) -> Result<(), String> {
+    let Some(object) = filter.as_object() else {
+        return Err(format!(
+            "`{at}` must be a filter object such as {{\"field\": \"email\", \"operator\": \"=\", \"value\": \"a@b.co\"}}"
+        ));
+    };
+    let operator = match object.get("operator") {
+        Some(Value::String(op)) => op.as_str(),
+        _ => {
+            return Err(format!(
+                "`{at}.operator` is required: a comparison or AND/OR"
+            ));
+        }
+    };
+    let value = object.get("value");
+    match operator {
+        "AND" | "OR" => {
+            if level > MAX_GROUP_LEVELS {
+                return Err(format!(
+                    "`{at}`: AND/OR groups nest at most {MAX_GROUP_LEVELS} levels deep, as in (a OR b) AND (c OR d)"
+                ));
+            }
+            if object.contains_key("field") {
+                return Err(format!(
+                    "`{at}` is an {operator} group: it takes no `field`; put the filters in `value`"
+                ));
+            }
+            let Some(filters) = value.and_then(Value::as_array) else {
+                return Err(format!(
+                    "`{at}.value` must be an array of filters for {operator}"
+                ));
+            };
+            if filters.is_empty() || filters.len() > MAX_GROUP_FILTERS {
+                return Err(format!(
+                    "`{at}.value` holds {} filters; an {operator} group takes 1 to {MAX_GROUP_FILTERS}",
+                    filters.len()
+                ));
+            }
+            filters
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, f)| check_filter(f, &format!("{at}.value[{i}]"), level + 1))
+        }
+        op if SEARCH_OPERATORS.contains(&op) => {
+            match object.get("field") {
+                Some(Value::String(field)) if !field.is_empty() => {}
+                _ => {
+                    return Err(format!(
+                        "`{at}.field` is required with operator `{op}` (e.g. `email`, `state`)"
+                    ));
+                }
+            }
+            let list = matches!(op, "IN" | "NIN");
+            match value {
+                None => Err(format!("`{at}.value` is required")),
+                Some(Value::Array(_)) if list => Ok(()),
+                Some(_) if list => Err(format!("`{at}.value` must be an array with `{op}`")),
+                Some(Value::Array(_) | Value::Object(_)) => Err(format!(
+                    "`{at}.value` must be a string, number, boolean or null with `{op}` (use IN or NIN for a list)"
+                )),
+                Some(_) => Ok(()),
+            }
+        }
+        other => Err(format!(
+            "`{at}.operator` must be one of {}; got `{other}`",
+            SEARCH_OPERATORS.join(" ")
+        )),
+    }
+}
 
 const QUERY_FIELDS: &[Param] = &[
     Param::field("field", JsonType::String, "Field to compare, e.g. `email`, `state`, `custom_attributes.plan`. Omit it for AND/OR groups.")

@@ -1,7 +1,7 @@
 //! Tickets: search and retrieval. The ticket workflows (by customer, by status) are in
 //! `workflows.rs`.
 
-use crate::catalog::{SEARCH_PAGINATION, SEARCH_QUERY};
+use crate::catalog::{SEARCH_PAGINATION, SEARCH_QUERY, SEARCH_QUERY_SHAPE};
 use crate::spec::{Annotations, Handler, Operation, Param, Tool, Toolset};
 
 pub(crate) const FIND_TICKET: &str =
@@ -13,7 +13,7 @@ pub(crate) const TOOLS: &[Tool] = &[
         toolset: Toolset::Tickets,
         description: "Find tickets with a structured filter on fields such as state (submitted, in_progress, waiting_on_customer, resolved), open, category (request, task, tracker), ticket_type_id, contact_ids, admin_assignee_id, created_at, title or ticket_attribute.<id>. Returns one page and a cursor.",
         params: &[SEARCH_QUERY, SEARCH_PAGINATION],
-        rules: &[],
+        rules: &[SEARCH_QUERY_SHAPE],
         annotations: Annotations::READ,
         operations: &[Operation::post("/tickets/search", "searchTickets").idempotent()],
         handler: Handler::Direct,

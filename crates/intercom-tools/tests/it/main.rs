@@ -9,6 +9,7 @@ mod registry_json;
 mod requests;
 mod resolve;
 mod schema;
+mod search_shape;
 mod shape;
 mod shaping;
 mod validation;
