@@ -40,16 +40,7 @@ pub(crate) async fn list(State(state): State<Arc<AppState>>, RawQuery(q): RawQue
 
 pub(crate) async fn search(State(state): State<Arc<AppState>>, body: Bytes) -> JsonResult {
     let request = parse_search(&body, SearchModel::Contacts, 50)?;
-    let page = state.tx(|s| {
-        cursor_page(
-            s,
-            Kind::Contact,
-            Some(&request.filter),
-            request.per_page,
-            request.starting_after.as_deref(),
-            "pagination.starting_after",
-        )
-    })?;
+    let page = state.tx(|s| request.page(s, Kind::Contact))?;
     Ok(Json(json!({
         "type": "list",
         "data": docs(page.rows),

@@ -94,16 +94,7 @@ pub(crate) async fn list(State(state): State<Arc<AppState>>, RawQuery(q): RawQue
 
 pub(crate) async fn search(State(state): State<Arc<AppState>>, body: Bytes) -> JsonResult {
     let request = parse_search(&body, SearchModel::Conversations, 20)?;
-    let page = state.tx(|s| {
-        cursor_page(
-            s,
-            Kind::Conversation,
-            Some(&request.filter),
-            request.per_page,
-            request.starting_after.as_deref(),
-            "pagination.starting_after",
-        )
-    })?;
+    let page = state.tx(|s| request.page(s, Kind::Conversation))?;
     Ok(Json(json!({
         "type": "conversation.list",
         "pages": page.pages,

@@ -106,6 +106,20 @@ pub(crate) struct SearchRequest {
     pub starting_after: Option<String>,
 }
 
+impl SearchRequest {
+    /// The page of `kind`'s documents this search asks for.
+    pub(crate) fn page(&self, s: &Store, kind: Kind) -> ApiResult<CursorPage> {
+        cursor_page(
+            s,
+            kind,
+            Some(&self.filter),
+            self.per_page,
+            self.starting_after.as_deref(),
+            "pagination.starting_after",
+        )
+    }
+}
+
 /// Validates a search body (`query`, `pagination`) and compiles the query to SQL over `doc`.
 pub(crate) fn parse_search(
     bytes: &[u8],

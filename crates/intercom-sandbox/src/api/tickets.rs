@@ -18,7 +18,7 @@ use super::model::{
     ticket_state_part, type_attributes,
 };
 use super::ticket_types::workspace_id;
-use super::{JsonResult, cursor_page, docs, parse_search_with};
+use super::{JsonResult, docs, parse_search_with};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{AppState, Body, json_type};
 use crate::search::{AttributeType, SearchModel, SearchOptions, TicketAttribute};
@@ -523,16 +523,7 @@ pub(crate) async fn retrieve(
 pub(crate) async fn search(State(state): State<Arc<AppState>>, body: Bytes) -> JsonResult {
     let options = state.tx(search_options)?;
     let request = parse_search_with(&body, SearchModel::Tickets, 20, &options)?;
-    let page = state.tx(|s| {
-        cursor_page(
-            s,
-            Kind::Ticket,
-            Some(&request.filter),
-            request.per_page,
-            request.starting_after.as_deref(),
-            "pagination.starting_after",
-        )
-    })?;
+    let page = state.tx(|s| request.page(s, Kind::Ticket))?;
     Ok(Json(json!({
         "type": "ticket.list",
         "pages": page.pages,
