@@ -68,7 +68,7 @@ fn main() {
     });
 
     let stdio = bench_stdio(&url, calls);
-    let http = bench_http(&runtime, &url, calls);
+    let http = bench_http(&url, calls);
 
     println!(
         "\n{:<8} {:>12} {:>12} {:>14} {:>14} {:>12} {:>16}",
@@ -258,14 +258,25 @@ fn bench_stdio(url: &str, calls: usize) -> Run {
     }
 }
 
-fn bench_http(runtime: &tokio::runtime::Runtime, url: &str, calls: usize) -> Run {
+/// The client runs as an MCP client would: one keep-alive HTTP/1.1 connection (TCP_NODELAY)
+/// driven from a single-threaded event loop, so the request is written and the answer read on
+/// the thread that waits for it (no hop to a connection task on another worker thread).
+fn bench_http(url: &str, calls: usize) -> Run {
     let started = Instant::now();
     let mut process = child("http", url);
     let mut stdout = BufReader::new(process.stdout.take().unwrap());
     let mut endpoint = String::new();
     stdout.read_line(&mut endpoint).unwrap();
     let endpoint = endpoint.trim().to_owned();
-    let http = reqwest::Client::new();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let http = reqwest::Client::builder()
+        .http1_only()
+        .tcp_nodelay(true)
+        .build()
+        .unwrap();
     let post = |body: Value| {
         let request = http
             .post(&endpoint)
