@@ -486,6 +486,18 @@ impl Store {
         )
     }
 
+    /// The documents of `kind` linked from `a`, each with its link, in link order (a link whose
+    /// target no longer exists is skipped).
+    pub fn linked(&self, rel: Rel, a: &str, kind: Kind) -> SqlResult<Vec<(Link, Value)>> {
+        let mut out = Vec::new();
+        for link in self.links_from(rel, a)? {
+            if let Some(doc) = self.get(kind, &link.b)? {
+                out.push((link, doc));
+            }
+        }
+        Ok(out)
+    }
+
     /// Links to `b`, in link order.
     pub fn links_to(&self, rel: Rel, b: &str) -> SqlResult<Vec<Link>> {
         self.links_query(

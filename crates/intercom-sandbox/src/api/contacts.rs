@@ -8,8 +8,8 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 
 use super::model::{
-    applied_tag, apply_tag, blank_contact, contact_keys, get_company, get_contact, get_tag,
-    new_object_id, refresh_company, refresh_contact, remove_tag,
+    applied_tags, apply_tag, blank_contact, contact_keys, get_company, get_contact, get_tag,
+    linked_docs, new_object_id, refresh_company, refresh_contact, remove_tag,
 };
 use super::{JsonResult, cursor_page, docs, parse_search};
 use crate::error::{ApiError, ApiResult};
@@ -265,13 +265,7 @@ pub(crate) async fn list_tags(
 ) -> JsonResult {
     let tags = state.tx(|s| {
         get_contact(s, &id)?;
-        let mut tags = Vec::new();
-        for link in s.links_from(Rel::ContactTag, &id)? {
-            if let Some(tag) = s.get(Kind::Tag, &link.b)? {
-                tags.push(applied_tag(&tag, link.at, link.by.as_deref()));
-            }
-        }
-        Ok(tags)
+        applied_tags(s, Rel::ContactTag, &id)
     })?;
     Ok(Json(json!({"type": "list", "data": tags})))
 }
@@ -318,13 +312,7 @@ pub(crate) async fn list_segments(
 ) -> JsonResult {
     let segments = state.tx(|s| {
         get_contact(s, &id)?;
-        let mut out = Vec::new();
-        for link in s.links_from(Rel::ContactSegment, &id)? {
-            if let Some(segment) = s.get(Kind::Segment, &link.b)? {
-                out.push(segment);
-            }
-        }
-        Ok(out)
+        linked_docs(s, Rel::ContactSegment, &id, Kind::Segment)
     })?;
     Ok(Json(json!({"type": "list", "data": segments})))
 }
@@ -335,13 +323,7 @@ pub(crate) async fn list_companies(
 ) -> JsonResult {
     let companies = state.tx(|s| {
         get_contact(s, &id)?;
-        let mut out = Vec::new();
-        for link in s.links_from(Rel::ContactCompany, &id)? {
-            if let Some(company) = s.get(Kind::Company, &link.b)? {
-                out.push(company);
-            }
-        }
-        Ok(out)
+        linked_docs(s, Rel::ContactCompany, &id, Kind::Company)
     })?;
     let total = companies.len();
     Ok(Json(json!({

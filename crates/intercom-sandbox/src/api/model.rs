@@ -159,19 +159,13 @@ pub(crate) fn company_keys(doc: &Value) -> Keys {
 pub(crate) fn refresh_company(s: &Store, id: &str) -> ApiResult<Value> {
     let mut doc = get_company(s, id)?;
     doc["user_count"] = json!(s.count_links_to(Rel::ContactCompany, id)?);
-    let mut tags = Vec::new();
-    for link in s.links_from(Rel::CompanyTag, id)? {
-        if let Some(tag) = s.get(Kind::Tag, &link.b)? {
-            tags.push(json!({"type": "tag", "id": tag["id"], "name": tag["name"]}));
-        }
-    }
+    let tags: Vec<Value> = s
+        .linked(Rel::CompanyTag, id, Kind::Tag)?
+        .into_iter()
+        .map(|(_, tag)| json!({"type": "tag", "id": tag["id"], "name": tag["name"]}))
+        .collect();
     doc["tags"] = json!({"type": "tag.list", "tags": tags});
-    let mut segments = Vec::new();
-    for link in s.links_from(Rel::CompanySegment, id)? {
-        if let Some(segment) = s.get(Kind::Segment, &link.b)? {
-            segments.push(segment);
-        }
-    }
+    let segments = linked_docs(s, Rel::CompanySegment, id, Kind::Segment)?;
     doc["segments"] = json!({"type": "segment.list", "segments": segments});
     s.update(Kind::Company, id, &company_keys(&doc), &doc)?;
     Ok(doc)
@@ -193,6 +187,22 @@ pub(crate) fn applied_tag(tag: &Value, at: i64, by: Option<&str>) -> Value {
         "applied_at": at,
         "applied_by": by.map(|id| json!({"type": "admin", "id": id})),
     })
+}
+
+/// The documents of `kind` linked from `owner` through `rel`, in link order.
+pub(crate) fn linked_docs(s: &Store, rel: Rel, owner: &str, kind: Kind) -> ApiResult<Vec<Value>> {
+    Ok(s.linked(rel, owner, kind)?
+        .into_iter()
+        .map(|(_, doc)| doc)
+        .collect())
+}
+
+/// The tags on `owner` through `rel`, as applied (when and by whom).
+pub(crate) fn applied_tags(s: &Store, rel: Rel, owner: &str) -> ApiResult<Vec<Value>> {
+    Ok(s.linked(rel, owner, Kind::Tag)?
+        .into_iter()
+        .map(|(link, tag)| applied_tag(&tag, link.at, link.by.as_deref()))
+        .collect())
 }
 
 /// Puts tag `tag_id` (the document `tag`) on `owner` through `rel`, applied by admin `by` at
@@ -463,12 +473,7 @@ pub(crate) fn derive_conversation(doc: &mut Value, parts: &[Value]) {
 /// Rebuilds a conversation's tags and derived fields and stores the document.
 pub(crate) fn refresh_conversation(s: &Store, id: &str) -> ApiResult<Value> {
     let mut doc = get_conversation(s, id)?;
-    let mut tags = Vec::new();
-    for link in s.links_from(Rel::ConversationTag, id)? {
-        if let Some(tag) = s.get(Kind::Tag, &link.b)? {
-            tags.push(applied_tag(&tag, link.at, link.by.as_deref()));
-        }
-    }
+    let tags = applied_tags(s, Rel::ConversationTag, id)?;
     doc["tags"] = json!({"type": "tag.list", "tags": tags});
     let parts = parts_of(s, id)?;
     derive_conversation(&mut doc, &parts);
@@ -670,13 +675,7 @@ fn embedded_ticket_type(ticket_type: &Value) -> Value {
 
 /// The states a ticket type offers, in link order.
 pub(crate) fn states_of_type(s: &Store, type_id: &str) -> ApiResult<Vec<Value>> {
-    let mut states = Vec::new();
-    for link in s.links_from(Rel::TicketTypeState, type_id)? {
-        if let Some(state) = s.get(Kind::TicketState, &link.b)? {
-            states.push(state);
-        }
-    }
-    Ok(states)
+    linked_docs(s, Rel::TicketTypeState, type_id, Kind::TicketState)
 }
 
 /// Rebuilds a ticket type's state list, stores it, and refreshes the tickets of that type.
