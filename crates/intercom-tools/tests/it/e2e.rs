@@ -1,95 +1,20 @@
 //! Every tool, called through the registry against a sandbox on a real socket (127.0.0.1:0).
 
-use futures::TryStreamExt as _;
-use intercom_client::{Client, Config, PageStyle, Request};
-use intercom_sandbox::{DEFAULT_TOKEN, RunningSandbox, Sandbox, SandboxConfig};
+use intercom_client::{PageStyle, Request};
+use intercom_sandbox::SandboxConfig;
 use intercom_tools::{Registry, ShapeDefaults, ToolError};
 use serde_json::{Value, json};
 
-struct Env {
-    registry: Registry,
-    client: Client,
-    running: Option<RunningSandbox>,
-}
+use crate::harness::Env;
 
-impl Env {
-    async fn start() -> Env {
-        let config = SandboxConfig::default().contacts(30).conversations(40);
-        let running = Sandbox::open(config)
-            .unwrap()
-            .bind("127.0.0.1:0".parse().unwrap())
-            .await
-            .unwrap();
-        let client = Client::new(
-            Config::new(DEFAULT_TOKEN)
-                .base_url(&running.base_url())
-                .unwrap(),
-        )
-        .unwrap();
-        Env {
-            // The API's JSON, uncut: these tests check what Intercom's shapes carry.
-            registry: Registry::builtin().with_shaping(ShapeDefaults::RAW),
-            client,
-            running: Some(running),
-        }
-    }
-
-    async fn call(&self, name: &str, args: Value) -> Value {
-        match self.registry.call(&self.client, name, args.clone()).await {
-            Ok(v) => v,
-            Err(e) => panic!("{name} {args}: {e} ({:?})", e.client_error()),
-        }
-    }
-
-    async fn call_err(&self, name: &str, args: Value) -> ToolError {
-        self.registry
-            .call(&self.client, name, args)
-            .await
-            .expect_err("expected an error")
-    }
-
-    /// The sandbox's request log, as `METHOD /path`.
-    async fn log(&self) -> Vec<String> {
-        let log = self
-            .client
-            .json(&Request::get("/_sandbox/requests"))
-            .await
-            .unwrap();
-        log["requests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} {}",
-                    r["method"].as_str().unwrap(),
-                    r["path"].as_str().unwrap()
-                )
-            })
-            .collect()
-    }
-
-    async fn clear_log(&self) {
-        self.client
-            .send(&Request::delete("/_sandbox/requests"))
-            .await
-            .unwrap();
-    }
-
-    /// Every item of a list, walked independently of the tools.
-    async fn all(&self, request: Request, style: PageStyle) -> Vec<Value> {
-        self.client
-            .paginate(request, style)
-            .try_collect()
-            .await
-            .unwrap()
-    }
-
-    async fn stop(mut self) {
-        if let Some(r) = self.running.take() {
-            r.shutdown().await;
-        }
-    }
+/// 30 contacts and 40 conversations; the API's JSON, uncut: these tests check what Intercom's
+/// shapes carry.
+async fn start() -> Env {
+    Env::start_with(
+        SandboxConfig::default().contacts(30).conversations(40),
+        Registry::builtin().with_shaping(ShapeDefaults::RAW),
+    )
+    .await
 }
 
 fn ids(items: &Value) -> Vec<String> {
@@ -103,7 +28,7 @@ fn ids(items: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn admins_and_teams() {
-    let env = Env::start().await;
+    let env = start().await;
     let admins = env.call("intercom_list_admins", json!({})).await;
     let list = admins["admins"].as_array().unwrap();
     assert!(list.len() >= 2, "{admins}");
@@ -146,7 +71,7 @@ async fn admins_and_teams() {
 
 #[tokio::test]
 async fn listing_and_searching_conversations() {
-    let env = Env::start().await;
+    let env = start().await;
     let page = env
         .call("intercom_list_conversations", json!({"per_page": 5}))
         .await;
@@ -220,7 +145,7 @@ fn parts(conversation: &Value) -> Vec<Value> {
 
 #[tokio::test]
 async fn creating_replying_and_changing_state() {
-    let env = Env::start().await;
+    let env = start().await;
     let admins = env.call("intercom_list_admins", json!({})).await;
     let admin_id = admins["admins"][0]["id"].as_str().unwrap().to_owned();
     let other_admin = admins["admins"][1]["id"].as_str().unwrap().to_owned();
@@ -365,7 +290,7 @@ async fn creating_replying_and_changing_state() {
 
 #[tokio::test]
 async fn contacts_and_what_is_attached_to_them() {
-    let env = Env::start().await;
+    let env = start().await;
     let page = env
         .call("intercom_list_contacts", json!({"per_page": 3}))
         .await;
@@ -537,7 +462,7 @@ async fn contacts_and_what_is_attached_to_them() {
 
 #[tokio::test]
 async fn companies() {
-    let env = Env::start().await;
+    let env = start().await;
     let page = env
         .call("INTERCOM_LIST_ALL_COMPANIES", json!({"per_page": 2}))
         .await;
@@ -632,7 +557,7 @@ async fn companies() {
 
 #[tokio::test]
 async fn segments_and_tags() {
-    let env = Env::start().await;
+    let env = start().await;
     let segments = env
         .call("INTERCOM_LIST_SEGMENTS", json!({"include_count": true}))
         .await;
@@ -657,7 +582,7 @@ async fn segments_and_tags() {
 
 #[tokio::test]
 async fn counts_match_the_demo_data_with_one_call_each() {
-    let env = Env::start().await;
+    let env = start().await;
     env.clear_log().await;
     let counts = env.call("INTERCOM_GET_COUNTS", json!({})).await;
     let log = env.log().await;
@@ -761,7 +686,7 @@ async fn counts_match_the_demo_data_with_one_call_each() {
 
 #[tokio::test]
 async fn invalid_input_sends_nothing() {
-    let env = Env::start().await;
+    let env = start().await;
     env.clear_log().await;
     let err = env
         .call_err(

@@ -5,6 +5,7 @@ mod aliases;
 mod bodies;
 mod dates;
 mod e2e;
+mod harness;
 mod registry_json;
 mod requests;
 mod resolve;

@@ -6,7 +6,7 @@ use intercom_tools::resolve::{Admin, Found, Kind, Miss, Team, find, is_id, is_me
 use intercom_tools::{Registry, ToolError};
 use serde_json::{Value, json};
 
-use crate::workflows::Env;
+use crate::harness::Env;
 
 fn admin(id: &str, name: &str, email: &str) -> Admin {
     Admin {

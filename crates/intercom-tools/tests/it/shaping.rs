@@ -1,11 +1,12 @@
 //! Shaping through the registry: the parameters in every schema, their validation, that they
 //! never reach a request, and compact against full on a sandbox over a real socket.
 
-use intercom_client::{Client, Config, Request};
-use intercom_sandbox::{DEFAULT_TOKEN, RunningSandbox, Sandbox, SandboxConfig};
+use intercom_sandbox::SandboxConfig;
 use intercom_tools::shape::{SHAPE_PARAMS, estimate_tokens};
 use intercom_tools::{Registry, ResponseFormat, ShapeDefaults, ToolError};
 use serde_json::{Value, json};
+
+use crate::harness::Env;
 
 #[test]
 fn every_schema_offers_the_shaping_parameters() {
@@ -206,51 +207,22 @@ fn a_call_takes_the_registry_defaults_unless_it_says() {
 
 // --- against the sandbox ---------------------------------------------------------------------
 
-struct Env {
-    client: Client,
-    running: RunningSandbox,
-}
-
+/// The registry as agents get it: compact results, the default budget.
 async fn start() -> Env {
-    let running = Sandbox::open(SandboxConfig::default().contacts(20).conversations(30))
-        .unwrap()
-        .bind("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let client = Client::new(
-        Config::new(DEFAULT_TOKEN)
-            .base_url(&running.base_url())
-            .unwrap(),
+    Env::start_with(
+        SandboxConfig::default().contacts(20).conversations(30),
+        Registry::builtin(),
     )
-    .unwrap();
-    Env { client, running }
+    .await
 }
 
-impl Env {
-    async fn call(&self, name: &str, args: Value) -> Value {
-        match Registry::builtin()
-            .call(&self.client, name, args.clone())
-            .await
-        {
-            Ok(v) => v,
-            Err(e) => panic!("{name} {args}: {e} ({:?})", e.client_error()),
-        }
-    }
-
-    /// How many `GET /conversations` the sandbox has logged.
-    async fn list_requests_logged(&self) -> usize {
-        let log = self
-            .client
-            .json(&Request::get("/_sandbox/requests"))
-            .await
-            .unwrap();
-        log["requests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|r| r["method"] == "GET" && r["path"] == "/conversations")
-            .count()
-    }
+/// How many `GET /conversations` the sandbox has logged.
+async fn list_requests_logged(env: &Env) -> usize {
+    env.log()
+        .await
+        .iter()
+        .filter(|l| *l == "GET /conversations")
+        .count()
 }
 
 fn bytes(v: &Value) -> usize {
@@ -339,7 +311,7 @@ async fn a_compact_conversation_is_much_smaller_than_the_api_json() {
         assert_eq!(c["contacts"][0]["id"], f["contacts"]["contacts"][0]["id"]);
         assert!(c["source"].get("id").is_none() && c.get("statistics").is_none());
     }
-    env.running.shutdown().await;
+    env.stop().await;
 }
 
 #[tokio::test]
@@ -369,7 +341,7 @@ async fn following_continuation_cursors_walks_every_conversation_once() {
     assert_eq!(expected.len(), 30);
 
     // The same walk with a budget that cuts every page, following `continue`.
-    let before = env.list_requests_logged().await;
+    let before = list_requests_logged(&env).await;
     let mut seen = Vec::new();
     let mut cursor: Option<String> = None;
     let mut cuts = 0;
@@ -404,7 +376,7 @@ async fn following_continuation_cursors_walks_every_conversation_once() {
     assert!(cuts > 0, "the budget never cut a page");
     assert_eq!(seen, expected);
     // One request per call, however the pages were cut.
-    let calls = env.list_requests_logged().await - before;
+    let calls = list_requests_logged(&env).await - before;
     assert_eq!(calls, 3 + cuts);
-    env.running.shutdown().await;
+    env.stop().await;
 }

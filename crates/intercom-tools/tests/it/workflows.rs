@@ -4,109 +4,14 @@
 
 use std::collections::BTreeSet;
 
-use intercom_client::{Client, Config, Request};
-use intercom_sandbox::{DEFAULT_TOKEN, RunningSandbox, Sandbox, SandboxConfig};
+use intercom_client::Request;
+use intercom_tools::Registry;
 use intercom_tools::hosted::{self, Context, FetchType, ObjectType, Op};
-use intercom_tools::{Registry, ShapeDefaults, ToolError};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
-// ---- harness (also used by resolve.rs) ----
-
-pub(crate) struct Env {
-    pub registry: Registry,
-    pub client: Client,
-    running: Option<RunningSandbox>,
-}
-
-impl Env {
-    pub async fn start() -> Env {
-        let config = SandboxConfig::default().contacts(20).conversations(30);
-        let running = Sandbox::open(config)
-            .unwrap()
-            .bind("127.0.0.1:0".parse().unwrap())
-            .await
-            .unwrap();
-        let client = Client::new(
-            Config::new(DEFAULT_TOKEN)
-                .base_url(&running.base_url())
-                .unwrap(),
-        )
-        .unwrap();
-        Env {
-            registry: Registry::builtin().with_shaping(ShapeDefaults::RAW),
-            client,
-            running: Some(running),
-        }
-    }
-
-    pub async fn call(&self, name: &str, args: Value) -> Value {
-        match self.registry.call(&self.client, name, args.clone()).await {
-            Ok(v) => v,
-            Err(e) => panic!("{name} {args}: {e} ({:?})", e.client_error()),
-        }
-    }
-
-    pub async fn call_err(&self, name: &str, args: Value) -> ToolError {
-        self.registry
-            .call(&self.client, name, args)
-            .await
-            .expect_err("expected an error")
-    }
-
-    /// Sends a request directly (test setup), bypassing the tools.
-    pub async fn api(&self, request: Request) -> Value {
-        self.client.json(&request).await.unwrap()
-    }
-
-    /// The sandbox's request log as `METHOD /path`, then cleared.
-    pub async fn take_log(&self) -> Vec<String> {
-        let log = self.api(Request::get("/_sandbox/requests")).await;
-        self.client
-            .send(&Request::delete("/_sandbox/requests"))
-            .await
-            .unwrap();
-        log["requests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} {}",
-                    r["method"].as_str().unwrap(),
-                    r["path"].as_str().unwrap()
-                )
-            })
-            .collect()
-    }
-
-    pub async fn contact(&self, email: &str, name: &str) -> String {
-        let c = self
-            .api(Request::post(
-                "/contacts",
-                json!({"role": "user", "email": email, "name": name}),
-            ))
-            .await;
-        c["id"].as_str().unwrap().to_owned()
-    }
-
-    pub async fn conversation(&self, contact: &str, body: &str, at: Timestamp) -> String {
-        let m = self
-            .api(Request::post(
-                "/conversations",
-                json!({"from": {"type": "user", "id": contact}, "body": body, "created_at": at.as_second()}),
-            ))
-            .await;
-        m["conversation_id"].as_str().unwrap().to_owned()
-    }
-
-    pub async fn stop(mut self) {
-        if let Some(r) = self.running.take() {
-            r.shutdown().await;
-        }
-    }
-}
+use crate::harness::Env;
 
 fn ts(text: &str) -> Timestamp {
     text.parse().unwrap()
