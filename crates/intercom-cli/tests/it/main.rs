@@ -6,6 +6,7 @@ mod docs;
 mod errors;
 mod mcp;
 mod sandbox;
+mod secrets;
 mod tools;
 
 use std::process::{Command, Output};
