@@ -10,7 +10,7 @@ use serde_json::json;
 use super::JsonResult;
 use super::model::get_admin;
 use crate::error::ApiError;
-use crate::http::{AppState, Body};
+use crate::state::{AppState, Body};
 use crate::store::{Kind, Order};
 
 pub(crate) async fn list(State(state): State<Arc<AppState>>) -> JsonResult {
