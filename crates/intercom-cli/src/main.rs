@@ -68,7 +68,7 @@ struct Global {
     #[arg(long, global = true, env = "INTERCOM_VERSION")]
     intercom_version: Option<String>,
     /// Run against an in-process sandbox with demo data on 127.0.0.1 (no token needed).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "INTERCOM_SANDBOX")]
     sandbox: bool,
     /// Demo data seed of the --sandbox workspace.
     #[arg(long, global = true, value_name = "N")]

@@ -25,6 +25,7 @@ pub fn intercom_with_stdin(args: &[&str], stdin: Option<&str>) -> Output {
         "INTERCOM_ACCESS_TOKEN",
         "INTERCOM_REGION",
         "INTERCOM_BASE_URL",
+        "INTERCOM_SANDBOX",
         "INTERCOM_VERSION",
         "RUST_LOG",
     ] {

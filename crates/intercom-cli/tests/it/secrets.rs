@@ -16,6 +16,7 @@ fn command(env: &[(&str, &str)]) -> Command {
         "INTERCOM_SANDBOX_TOKEN",
         "INTERCOM_REGION",
         "INTERCOM_BASE_URL",
+        "INTERCOM_SANDBOX",
         "INTERCOM_VERSION",
         "RUST_LOG",
     ] {
