@@ -158,7 +158,8 @@ pub(crate) fn parse_search_with(
     let mut per_page = default_per_page;
     let mut starting_after = None;
     if let Some(pagination) = body.nested("pagination")? {
-        pagination.only(&["per_page", "starting_after"])?;
+        // `page` is sent by an official SDK and by peers; Intercom ignores it, and so do we.
+        pagination.only(&["per_page", "starting_after", "page"])?;
         if let Some(n) = pagination.i64_opt("per_page")? {
             if !(1..=150).contains(&n) {
                 return Err(ApiError::invalid(

@@ -5,6 +5,7 @@ mod admins;
 mod companies;
 mod contacts;
 mod conversations;
+mod defects;
 mod edges;
 mod pagination;
 mod sdk;
