@@ -2,6 +2,7 @@
 
 mod api;
 mod call;
+mod doc_commands;
 mod docs;
 mod errors;
 mod mcp;
