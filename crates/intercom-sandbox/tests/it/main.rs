@@ -3,6 +3,7 @@
 
 mod admins;
 mod companies;
+mod conformance;
 mod contacts;
 mod conversations;
 mod edges;
@@ -15,3 +16,4 @@ mod spec_shapes;
 mod support;
 mod tags;
 mod tickets;
+mod versions;
