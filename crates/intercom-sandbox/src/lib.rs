@@ -11,6 +11,7 @@ mod clock;
 mod config;
 mod error;
 mod http;
+mod openapi;
 mod plaintext;
 pub mod search;
 mod seed;

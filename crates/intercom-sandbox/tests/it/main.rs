@@ -3,6 +3,7 @@
 
 mod admins;
 mod companies;
+mod conformance;
 mod contacts;
 mod conversations;
 mod defects;
@@ -16,3 +17,4 @@ mod spec_shapes;
 mod support;
 mod tags;
 mod tickets;
+mod versions;
