@@ -96,6 +96,14 @@ pub fn report(err: &anyhow::Error, json_errors: bool) -> ExitCode {
                 _ => {}
             }
         }
+        if let Some(stop) = err
+            .chain()
+            .find_map(|c| c.downcast_ref::<crate::api::Interrupted>())
+        {
+            inner["kind"] = json!("interrupted");
+            inner["resume"] = json!(stop.resume);
+            inner["items_printed"] = json!(stop.items_printed);
+        }
         if let Some(api) = api {
             inner["status"] = json!(api.status);
             inner["request_id"] = json!(api.request_id);

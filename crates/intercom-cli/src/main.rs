@@ -235,9 +235,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 return output::print_json(&serde_json::to_value(vec![&request])?, mode);
             }
             let conn = connect(&cli.global).await?;
-            let result = api::send(&conn.client, request, args.paginate).await;
+            let result = api::send(&conn.client, request, &args, mode).await;
             conn.close().await;
-            output::print_json(&result?, mode)
+            result
         }
         Command::Sandbox(args) => {
             if cli.global.token_on_command_line {

@@ -1,6 +1,7 @@
 //! Tests that run the built `intercom` binary.
 
 mod api;
+mod bulk;
 mod call;
 mod docs;
 mod errors;
