@@ -1,8 +1,7 @@
 //! `intercom api`: any endpoint, like `gh api`.
 
-use std::io::{IsTerminal as _, Read as _, Write as _};
+use std::io::{IsTerminal as _, Write as _};
 
-use anyhow::Context as _;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use intercom_client::{Client, Method, PageStyle, Request};
@@ -90,14 +89,9 @@ pub fn build_request(args: &ApiArgs) -> anyhow::Result<Request> {
     let fields_in_query = matches!(method, Method::Get | Method::Delete) || args.input.is_some();
     if let Some(input) = &args.input {
         let text = if input == "-" {
-            let mut buf = String::new();
-            std::io::stdin()
-                .read_to_string(&mut buf)
-                .context("cannot read the body from stdin")?;
-            buf
+            crate::exit::read_stdin("the body")?
         } else {
-            std::fs::read_to_string(input)
-                .with_context(|| format!("cannot read the body file `{input}`"))?
+            crate::exit::read_file(input, "the body file")?
         };
         let body: Value = serde_json::from_str(&text)
             .map_err(|err| UsageError(format!("the body in `{input}` is not valid JSON: {err}")))?;

@@ -477,10 +477,7 @@ async fn a_walk_stopped_by_a_failed_page_resumes_from_that_page() {
     };
     assert_eq!(error.status(), Some(500));
     assert_eq!(ids(&got), expected_ids()[..PER_PAGE]);
-    assert!(
-        pages.next().await.is_none(),
-        "an error ends the walk"
-    );
+    assert!(pages.next().await.is_none(), "an error ends the walk");
     let resume = pages
         .resume_request()
         .expect("the failed page's request")
