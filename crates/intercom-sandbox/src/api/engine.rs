@@ -146,10 +146,13 @@ fn item_schema(table: &Shapes, resource: &str) -> Option<Value> {
                 from_create = op.response.clone();
             }
             Verb::List(r) if r == resource && from_list.is_none() => {
-                from_list = op
-                    .response
-                    .as_ref()
-                    .and_then(|s| list_items_schema(table, s));
+                from_list = op.response.as_ref().and_then(|s| {
+                    if is_list(table, s, resource) {
+                        list_items_schema(table, s)
+                    } else {
+                        Some(s.clone())
+                    }
+                });
             }
             _ => {}
         }
@@ -205,6 +208,29 @@ fn array_key(table: &Shapes, schema: &Value) -> Option<String> {
         .map(|(k, _)| format!("/{k}"))
 }
 
+/// Whether an answer schema is a list envelope (a `*.list` type, `data`/`pages`, or an array
+/// named after the resource, like the `events` of `GET /events`).
+fn is_list(table: &Shapes, schema: &Value, resource: &str) -> bool {
+    let props = table.properties(schema);
+    let plural = resource.rsplit('/').next().unwrap_or(resource);
+    if props
+        .iter()
+        .any(|(k, p)| k == plural && table.kind(p) == "array")
+    {
+        return true;
+    }
+    let typed_list = table
+        .synthesize(schema)
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t == "list" || t.ends_with(".list") || t.ends_with("_list"));
+    typed_list
+        || props
+            .iter()
+            .any(|(k, _)| k == "data" || k == "pages" || k == "total_count")
+        || table.kind(schema) == "array"
+}
+
 /// Puts `value` at `pointer` in `doc`, making the objects on the way.
 fn put_at(doc: &mut Value, pointer: &str, value: Value) {
     let mut slot = doc;
@@ -249,6 +275,19 @@ pub(crate) fn seed(s: &Store) -> rusqlite::Result<()> {
             stamp(&mut doc, FIRST_SEEDED_AT + 3600 * n as i64, true);
             if let Some(name) = doc.get_mut("name").filter(|v| v.is_string()) {
                 *name = json!(format!("Demo {} {}", resource.replace('_', " "), n + 1));
+            }
+            // Keys clients look records up by differ from record to record (the first keeps the
+            // spec's example).
+            for key in ["title", "user_id", "external_id", "email"] {
+                if n == 0 {
+                    break;
+                }
+                if let Some(Value::String(text)) = doc.get_mut(key) {
+                    *text = match text.split_once('@') {
+                        Some((local, domain)) => format!("{local}+{}@{domain}", n + 1),
+                        None => format!("{text} {}", n + 1),
+                    };
+                }
             }
             s.record_insert(&resource, &id, None, &doc)?;
         }
@@ -425,6 +464,22 @@ fn serve_inner(
                     return Ok(None);
                 };
                 let mut docs = s.record_list(resource, parent_of(op, params).as_deref())?;
+                if !is_list(table, schema, resource) {
+                    // A lookup by query (`GET /visitors?user_id=`): the record whose fields
+                    // match every query parameter it has.
+                    let found = docs.into_iter().find(|d| {
+                        query_params.pairs().all(|(k, v)| match d.get(k) {
+                            Some(Value::String(x)) => x == v,
+                            Some(Value::Number(n)) => n.to_string() == v,
+                            _ => true,
+                        })
+                    });
+                    return match found {
+                        Some(doc) => Ok(Some(doc)),
+                        None if STATEFUL.contains(&resource.as_str()) => Err(not_found(resource)),
+                        None => Ok(Some(demo(table, op, "", &fields))),
+                    };
+                }
                 if matches!(verb, Verb::Search(_)) {
                     let words: Vec<String> = ["phrase", "query", "q"]
                         .iter()
@@ -444,6 +499,9 @@ fn serve_inner(
                 let total = docs.len();
                 docs.truncate(per_page);
                 let mut envelope = table.synthesize(schema);
+                if envelope.is_array() {
+                    return Ok(Some(Value::Array(docs)));
+                }
                 if let Some(pointer) = array_key(table, schema) {
                     put_at(&mut envelope, &pointer, Value::Array(docs));
                 }

@@ -359,3 +359,11 @@ async fn table_driven_demo_data_is_the_same_for_the_same_seed() {
         assert_eq!(x.text, y.text, "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_lookup_by_query_answers_the_matching_record_or_404() {
+    let api = Api::new();
+    let v = Some("2.16");
+    let unknown = send(&api, v, "GET", "/visitors?user_id=nobody-has-this", None).await;
+    assert_error(&unknown, 404, "not_found");
+}
