@@ -21,7 +21,9 @@ use serde_json::{Map, Value, json};
 use crate::error::{ApiError, ApiResult};
 use crate::openapi::{self, Operation, Segment, Shape, Shapes};
 use crate::state::{AppState, Body, Params};
-use crate::store::Store;
+use crate::store::{Key, Kind, Rel, Store};
+
+use super::model;
 
 /// Resources whose unknown ids answer 404 (the stateful list); the others answer a demo
 /// object for an id they do not hold.
@@ -388,8 +390,31 @@ fn answer(op: &Operation, value: Option<Value>) -> Response {
     }
 }
 
-/// Required body fields and query parameters of `op`, with errors naming them.
-fn check_required(op: &Operation, body: &Body, params: &Params) -> ApiResult<()> {
+/// Required body fields and query parameters of `op`, and the types of the body's top-level
+/// fields, with errors naming the field.
+fn check_request(table: &Shapes, op: &Operation, body: &Body, params: &Params) -> ApiResult<()> {
+    if let Some(schema) = &op.body {
+        for (name, prop) in table.properties(schema) {
+            let Some(value) = body.raw(&name).filter(|v| !v.is_null()) else {
+                continue;
+            };
+            if !table.fits(value, &prop) {
+                let kind = table.kind(&prop);
+                let wanted = if kind.is_empty() {
+                    "another shape".to_owned()
+                } else {
+                    format!("a value of type {kind}")
+                };
+                return Err(ApiError::invalid(
+                    &name,
+                    format!(
+                        "{name} must be {wanted} (with the fields and values the API allows), not {}",
+                        crate::state::json_type(value)
+                    ),
+                ));
+            }
+        }
+    }
     for field in &op.required_body {
         if body.raw(field).is_none_or(Value::is_null) {
             return Err(ApiError::missing(field, format!("{field} is required")));
@@ -403,6 +428,43 @@ fn check_required(op: &Operation, body: &Body, params: &Params) -> ApiResult<()>
             ));
         }
     }
+    Ok(())
+}
+
+/// A record nested under a hand-written resource (`/contacts/{id}/notes`) needs that resource:
+/// an unknown parent answers its own 404.
+fn check_parent(s: &Store, op: &Operation, params: &[String]) -> ApiResult<()> {
+    let (Some(Segment::Literal(root)), Some(Segment::Param(_))) =
+        (op.segments.first(), op.segments.get(1))
+    else {
+        return Ok(());
+    };
+    let Some(id) = params.first() else {
+        return Ok(());
+    };
+    let nested = op.segments.len() > 2;
+    match root.as_str() {
+        "contacts" if nested => model::get_contact(s, id).map(drop),
+        "companies" if nested => model::get_company(s, id).map(drop),
+        "conversations" => model::get_conversation(s, id).map(drop),
+        "tickets" if nested => model::get_ticket(s, id).map(drop),
+        "admins" if nested => model::get_admin(s, id).map(drop),
+        "ticket_types" if nested => model::get_ticket_type(s, id).map(drop),
+        "teams" if nested => match s.get(Kind::Team, id)? {
+            Some(_) => Ok(()),
+            None => Err(ApiError::not_found("team_not_found", "Team not found")),
+        },
+        _ => Ok(()),
+    }
+}
+
+/// `DELETE /conversations/{id}` (2.16): the conversation, its parts and its tags go.
+fn delete_conversation(s: &Store, id: &str) -> ApiResult<()> {
+    for part in s.find_by(Kind::Part, Key::K1, id)? {
+        s.delete(Kind::Part, &part.id)?;
+    }
+    s.unlink_all_from(Rel::ConversationTag, id)?;
+    s.delete(Kind::Conversation, id)?;
     Ok(())
 }
 
@@ -449,7 +511,7 @@ fn serve_inner(
     let table = openapi::table(Shape::V2_16);
     let body = Body::parse(bytes)?;
     let query_params = Params::parse(query);
-    check_required(op, &body, &query_params)?;
+    check_request(table, op, &body, &query_params)?;
     let fields: Map<String, Value> = body
         .keys()
         .filter_map(|k| Some((k.clone(), body.raw(k)?.clone())))
@@ -458,6 +520,10 @@ fn serve_inner(
     let last_param = params.last().cloned();
     let verb = classify(table, op);
     let value = state.tx(|s| -> ApiResult<Option<Value>> {
+        check_parent(s, op, params)?;
+        if op.method == "DELETE" && op.shape() == "/conversations/{}" {
+            delete_conversation(s, params.first().map_or("", String::as_str))?;
+        }
         Ok(match &verb {
             Verb::List(resource) | Verb::Search(resource) => {
                 let Some(schema) = &op.response else {
