@@ -38,6 +38,8 @@ pub(crate) struct Operation {
     pub segments: Vec<Segment>,
     pub status: u16,
     pub response: Option<Value>,
+    /// The request body's schema.
+    pub body: Option<Value>,
     pub required_body: Vec<String>,
     pub required_query: Vec<String>,
 }
@@ -125,6 +127,7 @@ impl Shapes {
                         segments,
                         status: op["status"].as_u64().unwrap_or(200) as u16,
                         response: Some(op["response"].take()).filter(|v| !v.is_null()),
+                        body: Some(op["body"].take()).filter(|v| !v.is_null()),
                         required_body: strings(&op["required_body"]),
                         required_query: strings(&op["required_query"]),
                         path,

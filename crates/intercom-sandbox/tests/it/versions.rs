@@ -338,6 +338,18 @@ async fn table_driven_resources_refuse_bad_input_by_field() {
         .await;
     assert_error(&garbage, 400, "parameter_invalid");
 
+    let wrong_type = send(
+        &api,
+        v,
+        "POST",
+        "/articles",
+        Some(json!({"title": 42, "author_id": 1})),
+    )
+    .await;
+    assert_error(&wrong_type, 400, "parameter_invalid");
+    assert_eq!(wrong_type.body["errors"][0]["field"], "title");
+    assert!(wrong_type.text.contains("string"), "{}", wrong_type.text);
+
     let not_object = send(&api, v, "POST", "/articles", Some(json!([1, 2]))).await;
     assert_error(&not_object, 400, "parameter_invalid");
 }
@@ -358,4 +370,33 @@ async fn table_driven_demo_data_is_the_same_for_the_same_seed() {
         assert_eq!(x.status, 200, "{path}: {}", x.text);
         assert_eq!(x.text, y.text, "{path}");
     }
+}
+
+#[tokio::test]
+async fn a_lookup_by_query_answers_the_matching_record_or_404() {
+    let api = Api::new();
+    let v = Some("2.16");
+    let unknown = send(&api, v, "GET", "/visitors?user_id=nobody-has-this", None).await;
+    assert_error(&unknown, 404, "not_found");
+}
+
+#[tokio::test]
+async fn engine_operations_under_hand_written_resources_use_them() {
+    let api = Api::new();
+    let v = Some("2.16");
+    let unknown = send(
+        &api,
+        v,
+        "POST",
+        "/contacts/no-such-contact/notes",
+        Some(json!({"body": "x"})),
+    )
+    .await;
+    assert_eq!(unknown.status, 404, "{}", unknown.text);
+
+    let deleted = ok(&api, v, "DELETE", "/conversations/1001", None).await;
+    assert_eq!(deleted["deleted"], true, "{deleted}");
+    assert_eq!(api.get("/conversations/1001").await.status, 404);
+    let again = send(&api, v, "DELETE", "/conversations/1001", None).await;
+    assert_eq!(again.status, 404, "{}", again.text);
 }
