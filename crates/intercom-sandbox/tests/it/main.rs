@@ -3,10 +3,12 @@
 
 mod admins;
 mod companies;
+mod connections;
 mod contacts;
 mod conversations;
 mod defects;
 mod edges;
+mod faults;
 mod pagination;
 mod sdk;
 mod search;
