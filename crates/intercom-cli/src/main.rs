@@ -15,7 +15,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::{Args, Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 use intercom_client::{Client, Config, Region};
 use intercom_sandbox::{DEFAULT_TOKEN, RunningSandbox, Sandbox, SandboxConfig};
 use intercom_tools::{Registry, ShapeDefaults};
@@ -36,7 +37,7 @@ Examples:
   intercom --sandbox call intercom_list_admins
   intercom call INTERCOM_CLOSE_CONVERSATION '{\"id\": \"123\", \"admin_id\": \"7\"}' --dry-run
   intercom api GET /contacts -f per_page=50 --paginate
-  intercom sandbox --listen 127.0.0.1:8080 --token dev";
+  intercom sandbox --listen 127.0.0.1:8080 --sandbox-token dev";
 
 /// Call Intercom's REST API as tools or raw endpoints, or run a local sandbox of it.
 #[derive(Debug, Parser)]
@@ -53,6 +54,9 @@ struct Global {
     /// Access token (never printed). Also read from INTERCOM_ACCESS_TOKEN.
     #[arg(long, global = true, env = "INTERCOM_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Whether `--token` was given as a flag (not from the environment).
+    #[arg(skip)]
+    token_on_command_line: bool,
     /// Intercom region.
     #[arg(long, global = true, env = "INTERCOM_REGION", value_parser = ["us", "eu", "au"])]
     region: Option<String>,
@@ -64,7 +68,7 @@ struct Global {
     #[arg(long, global = true, env = "INTERCOM_VERSION")]
     intercom_version: Option<String>,
     /// Run against an in-process sandbox with demo data on 127.0.0.1 (no token needed).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "INTERCOM_SANDBOX")]
     sandbox: bool,
     /// Demo data seed of the --sandbox workspace.
     #[arg(long, global = true, value_name = "N")]
@@ -122,12 +126,23 @@ struct CallArgs {
 
 #[derive(Debug, Args)]
 struct SandboxArgs {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    /// Address to listen on: IP:PORT, or an IP alone for port 8080. Any address but a loopback
+    /// one makes the sandbox reachable from other machines (a warning says so).
+    #[arg(long, default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     listen: SocketAddr,
-    /// Bearer token clients must send.
-    #[arg(long, default_value = DEFAULT_TOKEN)]
-    token: String,
+    /// Serve the unauthenticated control endpoints (/_sandbox/*: request log, fault injection)
+    /// to every client, not only to loopback ones.
+    #[arg(long)]
+    expose_controls: bool,
+    /// Bearer token the sandbox accepts (never printed). Its own flag: the global --token and
+    /// INTERCOM_TOKEN are the Intercom token a client sends, and are never read here.
+    #[arg(
+        long,
+        env = "INTERCOM_SANDBOX_TOKEN",
+        hide_env_values = true,
+        default_value = DEFAULT_TOKEN
+    )]
+    sandbox_token: String,
     /// SQLite file that keeps state across restarts (default: in memory).
     #[arg(long)]
     db: Option<PathBuf>,
@@ -146,7 +161,17 @@ struct SandboxArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
+    let on_command_line =
+        |m: &clap::ArgMatches| m.value_source("token") == Some(ValueSource::CommandLine);
+    cli.global.token_on_command_line = on_command_line(&matches)
+        || matches
+            .subcommand()
+            .is_some_and(|(_, sub)| on_command_line(sub));
     init_logging(cli.global.verbose);
     let json_errors = cli.global.json_errors;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -219,7 +244,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             conn.close().await;
             output::print_json(&result?, mode)
         }
-        Command::Sandbox(args) => run_sandbox(args).await,
+        Command::Sandbox(args) => {
+            if cli.global.token_on_command_line {
+                return Err(UsageError(
+                    "`--token` is the Intercom token a client sends; the sandbox's own token is \
+                     `--sandbox-token` (or INTERCOM_SANDBOX_TOKEN)"
+                        .to_owned(),
+                )
+                .into());
+            }
+            run_sandbox(args).await
+        }
         Command::Mcp(args) => mcp::run(&cli.global, args).await,
     }
 }
@@ -316,7 +351,8 @@ fn read_input(input: Option<&str>) -> anyhow::Result<Value> {
 
 async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
     use std::io::Write as _;
-    let mut config = SandboxConfig::default().token(args.token.clone());
+    let token_source = token_source(&args.sandbox_token);
+    let mut config = SandboxConfig::default().token(args.sandbox_token.clone());
     if let Some(db) = args.db {
         config = config.db_path(db);
     }
@@ -332,6 +368,10 @@ async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
     if let Some(n) = args.rate_limit {
         config = config.rate_limit_per_window(n);
     }
+    config = config.expose_controls(args.expose_controls);
+    if let Some(warning) = listen_warning(args.listen, args.expose_controls) {
+        eprintln!("{warning}");
+    }
     let running = Sandbox::open(config)
         .context("cannot open the sandbox")?
         .bind(args.listen)
@@ -339,9 +379,8 @@ async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     writeln!(
         stdout,
-        "intercom sandbox listening on {} (token: {})",
+        "intercom sandbox listening on {} (token: {token_source})",
         running.base_url(),
-        args.token
     )?;
     stdout.flush()?;
     drop(stdout);
@@ -350,4 +389,80 @@ async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
         .context("cannot wait for Ctrl-C")?;
     running.shutdown().await;
     Ok(())
+}
+
+/// `--listen`: `IP:PORT`, or an IP alone (port 8080).
+fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let ip = text.trim_start_matches('[').trim_end_matches(']');
+    ip.parse::<std::net::IpAddr>()
+        .map(|ip| SocketAddr::new(ip, 8080))
+        .map_err(|_| format!("{text:?} is not an address; use IP:PORT (127.0.0.1:8080) or an IP"))
+}
+
+/// What to say on stderr before listening on `addr`: nothing on a loopback address.
+fn listen_warning(addr: SocketAddr, expose_controls: bool) -> Option<String> {
+    if addr.ip().to_canonical().is_loopback() {
+        return None;
+    }
+    let controls = if expose_controls {
+        "and --expose-controls serves its unauthenticated control endpoints (/_sandbox/*: the \
+         request log, fault injection) to all of them"
+    } else {
+        "its API needs the sandbox token; the unauthenticated control endpoints (/_sandbox/*) \
+         still answer loopback clients only (--expose-controls opens them)"
+    };
+    Some(format!(
+        "warning: the sandbox listens on {addr}, which other machines can reach; {controls}"
+    ))
+}
+
+/// Where the sandbox's token came from, for the banner: never the token itself.
+fn token_source(token: &str) -> &'static str {
+    if token == DEFAULT_TOKEN {
+        "the default, shown by `intercom sandbox --help`"
+    } else if std::env::var("INTERCOM_SANDBOX_TOKEN").is_ok_and(|v| v == token) {
+        "set by INTERCOM_SANDBOX_TOKEN"
+    } else {
+        "set by --sandbox-token"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{listen_warning, parse_listen};
+
+    #[test]
+    fn listening_beyond_loopback_is_warned_about() {
+        for quiet in ["127.0.0.1:8080", "[::1]:0", "127.0.0.2:1"] {
+            assert_eq!(
+                listen_warning(quiet.parse().unwrap(), true),
+                None,
+                "{quiet}"
+            );
+        }
+        for open in ["0.0.0.0:8080", "[::]:8080", "192.168.1.4:80"] {
+            let warning = listen_warning(open.parse().unwrap(), false).unwrap();
+            assert!(warning.starts_with("warning: "), "{warning}");
+            assert!(warning.contains("loopback clients only"), "{warning}");
+            let exposed = listen_warning(open.parse().unwrap(), true).unwrap();
+            assert!(exposed.contains("to all of them"), "{exposed}");
+        }
+    }
+
+    #[test]
+    fn listen_takes_an_ip_alone() {
+        assert_eq!(
+            parse_listen("0.0.0.0").unwrap(),
+            "0.0.0.0:8080".parse().unwrap()
+        );
+        assert_eq!(parse_listen("::").unwrap(), "[::]:8080".parse().unwrap());
+        assert_eq!(
+            parse_listen("127.0.0.1:9").unwrap(),
+            "127.0.0.1:9".parse().unwrap()
+        );
+        assert!(parse_listen("localhost").unwrap_err().contains("IP:PORT"));
+    }
 }

@@ -23,7 +23,8 @@ use serde_json::{Value, json};
 
 use crate::api::JsonResult;
 use crate::error::ApiError;
-use crate::http::{AppState, Body, default_fault_code, lock};
+use crate::http::default_fault_code;
+use crate::state::{AppState, Body, lock};
 
 /// The longest a hang may hold an answer.
 pub(crate) const MAX_HANG_SECONDS: u64 = 300;

@@ -16,6 +16,7 @@ mod plaintext;
 pub mod search;
 mod seed;
 mod serve;
+mod state;
 mod store;
 
 use std::net::SocketAddr;
@@ -28,7 +29,7 @@ pub use error::SandboxError;
 /// A sandbox workspace: its store, configuration and in-memory server state. Cheap to clone.
 #[derive(Clone)]
 pub struct Sandbox {
-    state: Arc<http::AppState>,
+    state: Arc<state::AppState>,
     expose_controls: bool,
 }
 
@@ -43,7 +44,7 @@ impl Sandbox {
     /// seeds the demo workspace when the store is empty.
     pub fn open(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         let expose_controls = config.expose_controls;
-        let state = http::AppState::open(config)?;
+        let state = state::AppState::open(config)?;
         Ok(Sandbox {
             state: Arc::new(state),
             expose_controls,

@@ -6,6 +6,7 @@ mod docs;
 mod errors;
 mod mcp;
 mod sandbox;
+mod secrets;
 mod tools;
 
 use std::process::{Command, Output};
@@ -24,6 +25,7 @@ pub fn intercom_with_stdin(args: &[&str], stdin: Option<&str>) -> Output {
         "INTERCOM_ACCESS_TOKEN",
         "INTERCOM_REGION",
         "INTERCOM_BASE_URL",
+        "INTERCOM_SANDBOX",
         "INTERCOM_VERSION",
         "RUST_LOG",
     ] {

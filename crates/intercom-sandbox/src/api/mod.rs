@@ -141,7 +141,7 @@ pub(crate) fn parse_search_with(
     default_per_page: usize,
     options: &crate::search::SearchOptions,
 ) -> ApiResult<SearchRequest> {
-    let body = crate::http::Body::parse(bytes)?;
+    let body = crate::state::Body::parse(bytes)?;
     body.only(&["query", "pagination", "sort"])?;
     let Some(query) = body.raw("query").filter(|q| !q.is_null()) else {
         return Err(ApiError::missing("query", "query is required"));
@@ -151,7 +151,7 @@ pub(crate) fn parse_search_with(
             "query",
             format!(
                 "query must be an object, not {}",
-                crate::http::json_type(query)
+                crate::state::json_type(query)
             ),
         ));
     }

@@ -8,7 +8,7 @@ use http::StatusCode;
 use serde_json::json;
 
 use super::JsonResult;
-use crate::http::AppState;
+use crate::state::AppState;
 
 pub(crate) async fn requests(State(state): State<Arc<AppState>>) -> JsonResult {
     Ok(Json(json!({"requests": state.log_snapshot()})))
