@@ -62,6 +62,7 @@ impl std::fmt::Display for Toolset {
 pub enum JsonType {
     String,
     Integer,
+    Number,
     Boolean,
     Object,
     Array,
@@ -73,6 +74,7 @@ impl JsonType {
         match self {
             JsonType::String => Some("string"),
             JsonType::Integer => Some("integer"),
+            JsonType::Number => Some("number"),
             JsonType::Boolean => Some("boolean"),
             JsonType::Object => Some("object"),
             JsonType::Array => Some("array"),
@@ -205,6 +207,10 @@ impl Param {
     }
     pub const fn min(mut self, min: i64) -> Param {
         self.minimum = Some(min);
+        self
+    }
+    pub const fn max(mut self, max: i64) -> Param {
+        self.maximum = Some(max);
         self
     }
     pub const fn fields(mut self, properties: &'static [Param]) -> Param {

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+pub mod catalog;
 pub mod spec;
 
 /// One generated file: its path relative to the workspace root and its contents.
@@ -28,8 +29,8 @@ pub fn workspace_root() -> PathBuf {
 
 /// Every generated file, computed from the specs.
 pub fn outputs(specs: &spec::Specs) -> anyhow::Result<Vec<Output>> {
-    let outputs = Vec::new();
-    let _ = specs;
+    let mut outputs = Vec::new();
+    outputs.extend(catalog::outputs(specs)?);
     Ok(outputs)
 }
 
