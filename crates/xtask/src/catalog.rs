@@ -161,7 +161,9 @@ fn write_operation(
         }
         seen.push(name.to_owned());
         let schema = p.get("schema").unwrap_or(&Value::Null);
-        if place == "path" {
+        // A parameter named in the template is a path parameter, whatever `in` says (the
+        // reporting export's `job_identifier` is declared as a query parameter).
+        if place == "path" || op.path.contains(&format!("{{{name}}}")) {
             params.push(format!("P::path({name:?}, \"\")"));
             continue;
         }
@@ -170,12 +172,21 @@ fn write_operation(
         if type_of(doc, s) == "Object" {
             // A form-exploded object: each of its properties is a query parameter of its own.
             let (props, _) = object_parts(doc, s);
-            for (pname, pschema) in props {
-                params.push(param(doc, &pname, pschema, "Query", false, 1));
+            for (pname, pschemas) in props {
+                params.push(param(doc, &pname, &pschemas, "Query", false, 1));
             }
             continue;
         }
-        params.push(param(doc, name, schema, "Query", required, 1));
+        params.push(param(doc, name, &[schema], "Query", required, 1));
+    }
+    // A placeholder of the template the description does not declare is still a path parameter.
+    for segment in op.path.split('/') {
+        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            if !seen.iter().any(|s| s == name) {
+                seen.push(name.to_owned());
+                params.insert(0, format!("P::path({name:?}, \"\")"));
+            }
+        }
     }
     let _ = writeln!(out, "        params: &[{}],", join_params(&params, 12));
 
@@ -195,7 +206,7 @@ fn write_operation(
                 .into_iter()
                 .map(|(name, s)| {
                     let r = req.contains(&name);
-                    param(doc, &name, s, "Body", r, 0)
+                    param(doc, &name, &s, "Body", r, 0)
                 })
                 .collect();
             let _ = writeln!(out, "        body: Some(&[{}]),", join_params(&body, 12));
@@ -266,12 +277,20 @@ fn type_of(doc: &Value, s: &Value) -> &'static str {
                 if types.iter().all(|t| matches!(*t, "Integer" | "Number")) {
                     return "Number";
                 }
+                if types.iter().all(|t| matches!(*t, "Object" | "Array")) {
+                    return "ObjectOrArray";
+                }
             }
             return "Any";
         }
     }
     if s.get("properties").is_some() {
         return "Object";
+    }
+    if let Some(values) = s.get("enum").and_then(Value::as_array) {
+        if !values.is_empty() && values.iter().all(Value::is_string) {
+            return "String";
+        }
     }
     if s.get("items").is_some() {
         return "Array";
@@ -281,17 +300,21 @@ fn type_of(doc: &Value, s: &Value) -> &'static str {
 
 /// The properties of an object schema (merging `allOf`, `oneOf` and `anyOf`) and the names
 /// every form of it requires.
-fn object_parts<'a>(doc: &'a Value, s: &'a Value) -> (Vec<(String, &'a Value)>, Vec<String>) {
+fn object_parts<'a>(doc: &'a Value, s: &'a Value) -> (Vec<(String, Vec<&'a Value>)>, Vec<String>) {
     let s = resolve(doc, s);
-    let mut props: BTreeMap<String, &Value> = BTreeMap::new();
+    let mut props: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
     let mut order: Vec<String> = Vec::new();
     let mut required: Vec<String> = strings(s.get("required"));
-    let mut add = |name: &str, v: &'a Value, props: &mut BTreeMap<String, &'a Value>| {
-        if !props.contains_key(name) {
-            order.push(name.to_owned());
-            props.insert(name.to_owned(), v);
-        }
-    };
+    let mut add =
+        |name: &str, v: &'a Value, props: &mut BTreeMap<String, Vec<&'a Value>>| match props
+            .get_mut(name)
+        {
+            Some(list) => list.push(v),
+            None => {
+                order.push(name.to_owned());
+                props.insert(name.to_owned(), vec![v]);
+            }
+        };
     if let Some(map) = s.get("properties").and_then(Value::as_object) {
         for (k, v) in map {
             add(k, v, &mut props);
@@ -300,8 +323,10 @@ fn object_parts<'a>(doc: &'a Value, s: &'a Value) -> (Vec<(String, &'a Value)>, 
     if let Some(parts) = s.get("allOf").and_then(Value::as_array) {
         for part in parts {
             let (p, r) = object_parts(doc, part);
-            for (k, v) in p {
-                add(&k, v, &mut props);
+            for (k, vs) in p {
+                for v in vs {
+                    add(&k, v, &mut props);
+                }
             }
             required.extend(r);
         }
@@ -311,8 +336,10 @@ fn object_parts<'a>(doc: &'a Value, s: &'a Value) -> (Vec<(String, &'a Value)>, 
             let mut common: Option<Vec<String>> = None;
             for part in parts {
                 let (p, r) = object_parts(doc, part);
-                for (k, v) in p {
-                    add(&k, v, &mut props);
+                for (k, vs) in p {
+                    for v in vs {
+                        add(&k, v, &mut props);
+                    }
                 }
                 common = Some(match common {
                     None => r,
@@ -325,7 +352,7 @@ fn object_parts<'a>(doc: &'a Value, s: &'a Value) -> (Vec<(String, &'a Value)>, 
     let out = order
         .into_iter()
         .map(|k| {
-            let v = props[&k];
+            let v = props[&k].clone();
             (k, v)
         })
         .collect();
@@ -349,18 +376,27 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 fn param(
     doc: &Value,
     name: &str,
-    schema: &Value,
+    schemas: &[&Value],
     location: &str,
     required: bool,
     depth: usize,
 ) -> String {
-    let s = resolve(doc, schema);
+    let s = resolve(doc, schemas.first().copied().unwrap_or(&Value::Null));
     let ty = type_of(doc, s);
     let mut e = format!("P::new({name:?}, T::{ty}, L::{location}, \"\")");
     if required {
         e.push_str(".required()");
     }
-    let values = enum_values(doc, s);
+    let mut values: Vec<String> = Vec::new();
+    for other in schemas {
+        if type_of(doc, other) == ty {
+            for v in enum_values(doc, other) {
+                if !values.contains(&v) {
+                    values.push(v);
+                }
+            }
+        }
+    }
     if !values.is_empty() && ty == "String" {
         let list: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
         let _ = write!(e, ".one_of(&[{}])", list.join(", "));
@@ -397,7 +433,7 @@ fn param(
         if !props.is_empty() && !open {
             let nested: Vec<String> = props
                 .into_iter()
-                .map(|(n, ps)| param(doc, &n, ps, "Input", req.contains(&n), depth + 1))
+                .map(|(n, ps)| param(doc, &n, &ps, "Input", req.contains(&n), depth + 1))
                 .collect();
             let _ = write!(e, ".fields(&[{}])", nested.join(", "));
         }
