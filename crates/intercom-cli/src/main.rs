@@ -15,7 +15,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::{Args, Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 use intercom_client::{Client, Config, Region};
 use intercom_sandbox::{DEFAULT_TOKEN, RunningSandbox, Sandbox, SandboxConfig};
 use intercom_tools::{Registry, ShapeDefaults};
@@ -36,7 +37,7 @@ Examples:
   intercom --sandbox call intercom_list_admins
   intercom call INTERCOM_CLOSE_CONVERSATION '{\"id\": \"123\", \"admin_id\": \"7\"}' --dry-run
   intercom api GET /contacts -f per_page=50 --paginate
-  intercom sandbox --listen 127.0.0.1:8080 --token dev";
+  intercom sandbox --listen 127.0.0.1:8080 --sandbox-token dev";
 
 /// Call Intercom's REST API as tools or raw endpoints, or run a local sandbox of it.
 #[derive(Debug, Parser)]
@@ -53,6 +54,9 @@ struct Global {
     /// Access token (never printed). Also read from INTERCOM_ACCESS_TOKEN.
     #[arg(long, global = true, env = "INTERCOM_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Whether `--token` was given as a flag (not from the environment).
+    #[arg(skip)]
+    token_on_command_line: bool,
     /// Intercom region.
     #[arg(long, global = true, env = "INTERCOM_REGION", value_parser = ["us", "eu", "au"])]
     region: Option<String>,
@@ -64,7 +68,7 @@ struct Global {
     #[arg(long, global = true, env = "INTERCOM_VERSION")]
     intercom_version: Option<String>,
     /// Run against an in-process sandbox with demo data on 127.0.0.1 (no token needed).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "INTERCOM_SANDBOX")]
     sandbox: bool,
     /// Demo data seed of the --sandbox workspace.
     #[arg(long, global = true, value_name = "N")]
@@ -125,9 +129,15 @@ struct SandboxArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// Bearer token clients must send.
-    #[arg(long, default_value = DEFAULT_TOKEN)]
-    token: String,
+    /// Bearer token the sandbox accepts (never printed). Its own flag: the global --token and
+    /// INTERCOM_TOKEN are the Intercom token a client sends, and are never read here.
+    #[arg(
+        long,
+        env = "INTERCOM_SANDBOX_TOKEN",
+        hide_env_values = true,
+        default_value = DEFAULT_TOKEN
+    )]
+    sandbox_token: String,
     /// SQLite file that keeps state across restarts (default: in memory).
     #[arg(long)]
     db: Option<PathBuf>,
@@ -146,7 +156,17 @@ struct SandboxArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
+    let on_command_line =
+        |m: &clap::ArgMatches| m.value_source("token") == Some(ValueSource::CommandLine);
+    cli.global.token_on_command_line = on_command_line(&matches)
+        || matches
+            .subcommand()
+            .is_some_and(|(_, sub)| on_command_line(sub));
     init_logging(cli.global.verbose);
     let json_errors = cli.global.json_errors;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -219,7 +239,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             conn.close().await;
             output::print_json(&result?, mode)
         }
-        Command::Sandbox(args) => run_sandbox(args).await,
+        Command::Sandbox(args) => {
+            if cli.global.token_on_command_line {
+                return Err(UsageError(
+                    "`--token` is the Intercom token a client sends; the sandbox's own token is \
+                     `--sandbox-token` (or INTERCOM_SANDBOX_TOKEN)"
+                        .to_owned(),
+                )
+                .into());
+            }
+            run_sandbox(args).await
+        }
         Command::Mcp(args) => mcp::run(&cli.global, args).await,
     }
 }
@@ -316,7 +346,8 @@ fn read_input(input: Option<&str>) -> anyhow::Result<Value> {
 
 async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
     use std::io::Write as _;
-    let mut config = SandboxConfig::default().token(args.token.clone());
+    let token_source = token_source(&args.sandbox_token);
+    let mut config = SandboxConfig::default().token(args.sandbox_token.clone());
     if let Some(db) = args.db {
         config = config.db_path(db);
     }
@@ -339,9 +370,8 @@ async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     writeln!(
         stdout,
-        "intercom sandbox listening on {} (token: {})",
+        "intercom sandbox listening on {} (token: {token_source})",
         running.base_url(),
-        args.token
     )?;
     stdout.flush()?;
     drop(stdout);
@@ -350,4 +380,15 @@ async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
         .context("cannot wait for Ctrl-C")?;
     running.shutdown().await;
     Ok(())
+}
+
+/// Where the sandbox's token came from, for the banner: never the token itself.
+fn token_source(token: &str) -> &'static str {
+    if token == DEFAULT_TOKEN {
+        "the default, shown by `intercom sandbox --help`"
+    } else if std::env::var("INTERCOM_SANDBOX_TOKEN").is_ok_and(|v| v == token) {
+        "set by INTERCOM_SANDBOX_TOKEN"
+    } else {
+        "set by --sandbox-token"
+    }
 }

@@ -1,288 +1,311 @@
-//! The HTTP layer: shared state, the router, and the gate every API request passes
-//! (request id, panic guard, request log, auth, rate limit, version, injected faults).
+//! The HTTP layer: the router, and the gate every API request passes (request id, panic guard,
+//! request log, auth, rate limit, version, injected faults).
 
-use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::routing::{MethodRouter, delete, get, post, put};
 use futures::FutureExt;
 use http::{HeaderMap, HeaderValue, StatusCode};
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 use crate::api;
-use crate::clock::Clock;
-use crate::config::SandboxConfig;
-use crate::error::{ApiError, ApiResult, REQUEST_ID, SandboxError};
-use crate::seed;
-use crate::store::Store;
-
-/// Versions the `Intercom-Version` header may name.
-pub(crate) const VERSIONS: &[&str] = &[
-    "1.0", "1.1", "1.2", "1.3", "1.4", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.7",
-    "2.8", "2.9", "2.10", "2.11", "2.12", "2.13", "2.14", "2.15", "2.16", "Preview", "Unstable",
-];
+use crate::error::{ApiError, ApiResult, REQUEST_ID};
+use crate::openapi::{self, Shape};
+use crate::state::{AppState, VERSIONS, lock};
 
 const WINDOW_SECONDS: i64 = 10;
 const LOG_CAPACITY: usize = 10_000;
 
-/// An injected failure waiting for matching requests.
-#[derive(Debug, Clone)]
-pub(crate) struct Fault {
-    pub path_prefix: String,
-    pub method: Option<String>,
-    pub status: StatusCode,
-    pub remaining: u32,
-    pub retry_after: Option<u64>,
-    pub code: Option<String>,
-    pub message: Option<String>,
+/// The hand-written handlers, with the path shapes they serve.
+struct Handwritten {
+    router: Router<Arc<AppState>>,
+    shapes: Vec<String>,
 }
 
-/// The one open companies scroll.
-#[derive(Debug, Clone)]
-pub(crate) struct Scroll {
-    pub param: String,
-    pub after_seq: Option<i64>,
-    pub last_used: i64,
-}
-
-#[derive(Debug, Default)]
-struct Window {
-    start: i64,
-    used: u32,
-}
-
-pub(crate) struct AppState {
-    store: Mutex<Store>,
-    tokens: Vec<String>,
-    rate_limit: u32,
-    default_version: String,
-    pub clock: Arc<dyn Clock>,
-    window: Mutex<Window>,
-    log: Mutex<VecDeque<Value>>,
-    pub faults: Mutex<Vec<Fault>>,
-    pub scroll: Mutex<Option<Scroll>>,
-    pub me_admin_id: String,
-    pub app: Value,
-}
-
-/// Locks a mutex, recovering the data if a panic poisoned it.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-impl AppState {
-    pub fn open(config: SandboxConfig) -> Result<AppState, SandboxError> {
-        if config.tokens.is_empty() || config.tokens.iter().any(|t| t.trim().is_empty()) {
-            return Err(SandboxError::Config(
-                "at least one non-empty bearer token is required".to_owned(),
-            ));
-        }
-        if !VERSIONS.contains(&config.default_version.as_str()) {
-            return Err(SandboxError::Config(format!(
-                "default version {:?} is not one of {}",
-                config.default_version,
-                VERSIONS.join(", ")
-            )));
-        }
-        if config.rate_limit_per_window == 0 {
-            return Err(SandboxError::Config(
-                "the rate limit must allow at least one request per window".to_owned(),
-            ));
-        }
-        let mut store =
-            Store::open(config.db_path.as_deref()).map_err(|source| SandboxError::Store {
-                path: config.db_path.clone(),
-                source,
-            })?;
-        let workspace = seed::ensure_seeded(&mut store, &config)
-            .map_err(|source| SandboxError::Seed { source })?;
-        Ok(AppState {
-            store: Mutex::new(store),
-            tokens: config.tokens,
-            rate_limit: config.rate_limit_per_window,
-            default_version: config.default_version,
-            clock: config.clock,
-            window: Mutex::new(Window::default()),
-            log: Mutex::new(VecDeque::new()),
-            faults: Mutex::new(Vec::new()),
-            scroll: Mutex::new(None),
-            me_admin_id: workspace.me_admin_id,
-            app: workspace.app,
-        })
-    }
-
-    pub fn now(&self) -> i64 {
-        self.clock.now()
-    }
-
-    /// Runs `f` against the store inside one transaction.
-    pub fn tx<T>(&self, f: impl FnOnce(&Store) -> ApiResult<T>) -> ApiResult<T> {
-        let mut store = lock(&self.store);
-        store.transaction(f)
-    }
-
-    pub fn clear_log(&self) {
-        lock(&self.log).clear();
-    }
-
-    pub fn log_snapshot(&self) -> Vec<Value> {
-        lock(&self.log).iter().cloned().collect()
+impl Handwritten {
+    fn route(mut self, path: &str, method_router: MethodRouter<Arc<AppState>>) -> Self {
+        self.shapes.push(openapi::template_shape(path));
+        self.router = self.router.route(path, method_router);
+        self
     }
 }
+
+/// Marks the answer of a request no hand-written route takes, so the engine can serve it.
+#[derive(Debug, Clone, Copy)]
+struct NoRoute;
 
 pub(crate) fn router(state: Arc<AppState>) -> Router {
-    let api = Router::new()
-        .route("/me", get(api::admins::me))
-        .route("/admins", get(api::admins::list))
-        .route("/admins/{id}", get(api::admins::retrieve))
-        .route("/admins/{id}/away", put(api::admins::set_away))
-        .route("/teams", get(api::admins::list_teams))
-        .route("/teams/{id}", get(api::admins::retrieve_team))
-        .route(
-            "/contacts",
-            get(api::contacts::list).post(api::contacts::create),
-        )
-        .route("/contacts/search", post(api::contacts::search))
-        .route(
-            "/contacts/find_by_external_id/{external_id}",
-            get(api::contacts::find_by_external_id),
-        )
-        .route(
-            "/contacts/{id}",
-            get(api::contacts::retrieve)
-                .put(api::contacts::update)
-                .delete(api::contacts::remove),
-        )
-        .route("/contacts/{id}/archive", post(api::contacts::archive))
-        .route("/contacts/{id}/unarchive", post(api::contacts::unarchive))
-        .route(
-            "/contacts/{id}/tags",
-            get(api::contacts::list_tags).post(api::contacts::attach_tag),
-        )
-        .route(
-            "/contacts/{id}/tags/{tag_id}",
-            delete(api::contacts::detach_tag),
-        )
-        .route("/contacts/{id}/segments", get(api::contacts::list_segments))
-        .route(
-            "/contacts/{id}/companies",
-            get(api::contacts::list_companies).post(api::contacts::attach_company),
-        )
-        .route(
-            "/contacts/{id}/companies/{company_id}",
-            delete(api::contacts::detach_company),
-        )
-        .route(
-            "/companies",
-            get(api::companies::list_or_find).post(api::companies::create_or_update),
-        )
-        .route("/companies/list", post(api::companies::list_post))
-        .route("/companies/scroll", get(api::companies::scroll))
-        .route(
-            "/companies/{id}",
-            get(api::companies::retrieve)
-                .put(api::companies::update)
-                .delete(api::companies::remove),
-        )
-        .route(
-            "/companies/{id}/contacts",
-            get(api::companies::list_contacts),
-        )
-        .route(
-            "/companies/{id}/segments",
-            get(api::companies::list_segments),
-        )
-        .route("/segments", get(api::tags::list_segments))
-        .route("/segments/{id}", get(api::tags::retrieve_segment))
-        .route(
-            "/tags",
-            get(api::tags::list).post(api::tags::create_or_update),
-        )
-        .route(
-            "/tags/{id}",
-            get(api::tags::retrieve).delete(api::tags::remove),
-        )
-        .route(
-            "/conversations",
-            get(api::conversations::list).post(api::conversations::create),
-        )
-        .route("/conversations/search", post(api::conversations::search))
-        .route(
-            "/conversations/{id}",
-            get(api::conversations::retrieve).put(api::conversations::update),
-        )
-        .route("/conversations/{id}/reply", post(api::conversations::reply))
-        .route(
-            "/conversations/{id}/parts",
-            post(api::conversations::manage),
-        )
-        .route(
-            "/conversations/{id}/tags",
-            post(api::conversations::attach_tag),
-        )
-        .route(
-            "/conversations/{id}/tags/{tag_id}",
-            delete(api::conversations::detach_tag),
-        )
-        .route(
-            "/conversations/{id}/convert",
-            post(api::tickets::convert_conversation),
-        )
-        .route("/ticket_states", get(api::ticket_types::list_states))
-        .route(
-            "/ticket_types",
-            get(api::ticket_types::list).post(api::ticket_types::create),
-        )
-        .route(
-            "/ticket_types/{id}",
-            get(api::ticket_types::retrieve).put(api::ticket_types::update),
-        )
-        .route(
-            "/ticket_types/{id}/attributes",
-            post(api::ticket_types::create_attribute),
-        )
-        .route(
-            "/ticket_types/{id}/attributes/{attribute_id}",
-            put(api::ticket_types::update_attribute),
-        )
-        .route("/tickets", post(api::tickets::create))
-        .route("/tickets/search", post(api::tickets::search))
-        .route(
-            "/tickets/{id}",
-            get(api::tickets::retrieve)
-                .put(api::tickets::update)
-                .delete(api::tickets::remove),
-        )
-        .route("/tickets/{id}/reply", post(api::tickets::reply))
-        .route("/tickets/{id}/tags", post(api::tickets::attach_tag))
-        .route(
-            "/tickets/{id}/tags/{tag_id}",
-            delete(api::tickets::detach_tag),
-        )
-        .route(
-            "/_sandbox/requests",
-            get(api::sandbox::requests).delete(api::sandbox::clear_requests),
-        )
-        .route(
-            "/_sandbox/faults",
-            get(api::sandbox::list_faults)
-                .post(api::sandbox::add_fault)
-                .delete(api::sandbox::clear_faults),
-        )
+    let handwritten = Handwritten {
+        router: Router::new(),
+        shapes: Vec::new(),
+    }
+    .route("/me", get(api::admins::me))
+    .route("/admins", get(api::admins::list))
+    .route("/admins/{id}", get(api::admins::retrieve))
+    .route("/admins/{id}/away", put(api::admins::set_away))
+    .route("/teams", get(api::admins::list_teams))
+    .route("/teams/{id}", get(api::admins::retrieve_team))
+    .route(
+        "/contacts",
+        get(api::contacts::list).post(api::contacts::create),
+    )
+    .route("/contacts/search", post(api::contacts::search))
+    .route(
+        "/contacts/find_by_external_id/{external_id}",
+        get(api::contacts::find_by_external_id),
+    )
+    .route(
+        "/contacts/{id}",
+        get(api::contacts::retrieve)
+            .put(api::contacts::update)
+            .delete(api::contacts::remove),
+    )
+    .route("/contacts/{id}/archive", post(api::contacts::archive))
+    .route("/contacts/{id}/unarchive", post(api::contacts::unarchive))
+    .route(
+        "/contacts/{id}/tags",
+        get(api::contacts::list_tags).post(api::contacts::attach_tag),
+    )
+    .route(
+        "/contacts/{id}/tags/{tag_id}",
+        delete(api::contacts::detach_tag),
+    )
+    .route("/contacts/{id}/segments", get(api::contacts::list_segments))
+    .route(
+        "/contacts/{id}/companies",
+        get(api::contacts::list_companies).post(api::contacts::attach_company),
+    )
+    .route(
+        "/contacts/{id}/companies/{company_id}",
+        delete(api::contacts::detach_company),
+    )
+    .route(
+        "/companies",
+        get(api::companies::list_or_find).post(api::companies::create_or_update),
+    )
+    .route("/companies/list", post(api::companies::list_post))
+    .route("/companies/scroll", get(api::companies::scroll))
+    .route(
+        "/companies/{id}",
+        get(api::companies::retrieve)
+            .put(api::companies::update)
+            .delete(api::companies::remove),
+    )
+    .route(
+        "/companies/{id}/contacts",
+        get(api::companies::list_contacts),
+    )
+    .route(
+        "/companies/{id}/segments",
+        get(api::companies::list_segments),
+    )
+    .route("/segments", get(api::tags::list_segments))
+    .route("/segments/{id}", get(api::tags::retrieve_segment))
+    .route(
+        "/tags",
+        get(api::tags::list).post(api::tags::create_or_update),
+    )
+    .route(
+        "/tags/{id}",
+        get(api::tags::retrieve).delete(api::tags::remove),
+    )
+    .route(
+        "/conversations",
+        get(api::conversations::list).post(api::conversations::create),
+    )
+    .route("/conversations/search", post(api::conversations::search))
+    .route(
+        "/conversations/{id}",
+        get(api::conversations::retrieve).put(api::conversations::update),
+    )
+    .route("/conversations/{id}/reply", post(api::conversations::reply))
+    .route(
+        "/conversations/{id}/parts",
+        post(api::conversations::manage),
+    )
+    .route(
+        "/conversations/{id}/tags",
+        post(api::conversations::attach_tag),
+    )
+    .route(
+        "/conversations/{id}/tags/{tag_id}",
+        delete(api::conversations::detach_tag),
+    )
+    .route(
+        "/conversations/{id}/convert",
+        post(api::tickets::convert_conversation),
+    )
+    .route("/ticket_states", get(api::ticket_types::list_states))
+    .route(
+        "/ticket_types",
+        get(api::ticket_types::list).post(api::ticket_types::create),
+    )
+    .route(
+        "/ticket_types/{id}",
+        get(api::ticket_types::retrieve).put(api::ticket_types::update),
+    )
+    .route(
+        "/ticket_types/{id}/attributes",
+        post(api::ticket_types::create_attribute),
+    )
+    .route(
+        "/ticket_types/{id}/attributes/{attribute_id}",
+        put(api::ticket_types::update_attribute),
+    )
+    .route("/tickets", post(api::tickets::create))
+    .route("/tickets/search", post(api::tickets::search))
+    .route(
+        "/tickets/{id}",
+        get(api::tickets::retrieve)
+            .put(api::tickets::update)
+            .delete(api::tickets::remove),
+    )
+    .route("/tickets/{id}/reply", post(api::tickets::reply))
+    .route("/tickets/{id}/tags", post(api::tickets::attach_tag))
+    .route(
+        "/tickets/{id}/tags/{tag_id}",
+        delete(api::tickets::detach_tag),
+    )
+    .route(
+        "/_sandbox/requests",
+        get(api::sandbox::requests).delete(api::sandbox::clear_requests),
+    )
+    .route(
+        "/_sandbox/faults",
+        get(api::sandbox::list_faults)
+            .post(api::sandbox::add_fault)
+            .delete(api::sandbox::clear_faults),
+    );
+    let shapes = Arc::new(handwritten.shapes);
+    let inner = handwritten
+        .router
         .fallback(unknown_route)
         .method_not_allowed_fallback(unknown_route)
+        .with_state(state.clone());
+    let dispatch_state = state.clone();
+    Router::new()
+        .fallback(move |request: Request| {
+            dispatch(
+                dispatch_state.clone(),
+                inner.clone(),
+                shapes.clone(),
+                request,
+            )
+        })
         .layer(middleware::from_fn_with_state(state.clone(), gate))
-        .layer(middleware::from_fn_with_state(state.clone(), outer));
-    api.with_state(state)
+        .layer(middleware::from_fn_with_state(state.clone(), outer))
 }
 
-async fn unknown_route(request: Request) -> ApiError {
-    ApiError::not_found(
+/// Largest request body read.
+const BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Sends a request to the operation it names in the version asked: the hand-written handler
+/// when one serves that path shape, the resource engine otherwise; then renders a JSON success
+/// answer in that version's shape. An operation the version does not have is a 404.
+async fn dispatch(
+    state: Arc<AppState>,
+    inner: Router,
+    shapes: Arc<Vec<String>>,
+    request: Request,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    if is_sandbox_path(&path) {
+        return call(inner, request).await;
+    }
+    let version = request
+        .headers()
+        .get("intercom-version")
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_owned())
+        .unwrap_or_else(|| state.default_version.clone());
+    let shape = Shape::for_version(&version);
+    let method = request.method().as_str().to_owned();
+    let Some((newest, params)) = openapi::table(Shape::V2_16).find(&method, &path) else {
+        return call(inner, request).await;
+    };
+    let Some((asked, _)) = openapi::table(shape).find(&method, &path) else {
+        return ApiError::not_found(
+            "not_found",
+            &format!(
+                "{method} {} is not part of API version {version}; it is available from version 2.15 (send Intercom-Version: 2.16)",
+                newest.path
+            ),
+        )
+        .into_response();
+    };
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "parameter_invalid",
+                format!("The request body is larger than {BODY_LIMIT} bytes"),
+            )
+            .with_field("body")
+            .into_response();
+        }
+    };
+    let mut response = None;
+    if shapes.contains(&newest.shape()) {
+        let request = Request::from_parts(parts.clone(), axum::body::Body::from(bytes.clone()));
+        let answered = call(inner, request).await;
+        if answered.extensions().get::<NoRoute>().is_none() {
+            response = Some(answered);
+        }
+    }
+    let response = match response {
+        Some(r) => r,
+        None => api::engine::serve(&state, newest, &params, parts.uri.query(), &bytes),
+    };
+    render(response, shape, asked).await
+}
+
+async fn call(router: Router, request: Request) -> Response {
+    match tower::ServiceExt::oneshot(router, request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// A JSON success answer in the shape of the version's schema for the operation.
+async fn render(response: Response, shape: Shape, op: &openapi::Operation) -> Response {
+    let Some(schema) = &op.response else {
+        return response;
+    };
+    let is_json = response
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !response.status().is_success() || !is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return ApiError::internal("The sandbox could not read its own answer").into_response();
+    };
+    let rendered = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(value) => {
+            let table = openapi::table(shape);
+            if table.fits(&value, schema) {
+                bytes
+            } else {
+                bytes::Bytes::from(table.conform(value, schema).to_string())
+            }
+        }
+        Err(_) => bytes,
+    };
+    parts.headers.remove(http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(rendered))
+}
+
+async fn unknown_route(request: Request) -> Response {
+    let mut response = ApiError::not_found(
         "not_found",
         &format!(
             "Resource Not Found: no route for {} {}",
@@ -290,6 +313,9 @@ async fn unknown_route(request: Request) -> ApiError {
             request.uri().path()
         ),
     )
+    .into_response();
+    response.extensions_mut().insert(NoRoute);
+    response
 }
 
 fn is_sandbox_path(path: &str) -> bool {
@@ -517,253 +543,6 @@ fn default_fault_code(status: StatusCode) -> &'static str {
     }
 }
 
-/// A JSON request body as an object, with typed accessors whose errors name the field.
-#[derive(Debug, Default)]
-pub(crate) struct Body {
-    map: Map<String, Value>,
-    prefix: String,
-}
-
-impl Body {
-    /// Parses a body; an empty body is an empty object.
-    pub fn parse(bytes: &[u8]) -> ApiResult<Body> {
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Body::default());
-        }
-        let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "parameter_invalid",
-                format!("The request body is not valid JSON: {e}"),
-            )
-            .with_field("body")
-        })?;
-        match value {
-            Value::Object(map) => Ok(Body {
-                map,
-                prefix: String::new(),
-            }),
-            other => Err(ApiError::invalid(
-                "body",
-                format!(
-                    "The request body must be a JSON object, not {}",
-                    json_type(&other)
-                ),
-            )),
-        }
-    }
-
-    pub fn nested(&self, field: &str) -> ApiResult<Option<Body>> {
-        match self.map.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Object(map)) => Ok(Some(Body {
-                map: map.clone(),
-                prefix: format!("{}.", self.path(field)),
-            })),
-            Some(other) => Err(self.wrong_type(field, "an object", other)),
-        }
-    }
-
-    pub fn path(&self, field: &str) -> String {
-        format!("{}{field}", self.prefix)
-    }
-
-    pub fn has(&self, field: &str) -> bool {
-        self.map.contains_key(field)
-    }
-
-    pub fn raw(&self, field: &str) -> Option<&Value> {
-        self.map.get(field)
-    }
-
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
-        self.map.keys()
-    }
-
-    fn wrong_type(&self, field: &str, wanted: &str, got: &Value) -> ApiError {
-        ApiError::invalid(
-            &self.path(field),
-            format!(
-                "{} must be {wanted}, not {}",
-                self.path(field),
-                json_type(got)
-            ),
-        )
-    }
-
-    pub fn str_opt(&self, field: &str) -> ApiResult<Option<String>> {
-        match self.map.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(self.wrong_type(field, "a string", other)),
-        }
-    }
-
-    pub fn str_req(&self, field: &str) -> ApiResult<String> {
-        self.str_opt(field)?.ok_or_else(|| {
-            ApiError::missing(
-                &self.path(field),
-                format!("{} is required", self.path(field)),
-            )
-        })
-    }
-
-    /// A string, or an integer taken as its decimal text (ids are sent both ways).
-    pub fn id_opt(&self, field: &str) -> ApiResult<Option<String>> {
-        match self.map.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(Some(n.to_string())),
-            Some(other) => Err(self.wrong_type(field, "a string or integer id", other)),
-        }
-    }
-
-    pub fn id_req(&self, field: &str) -> ApiResult<String> {
-        self.id_opt(field)?.ok_or_else(|| {
-            ApiError::missing(
-                &self.path(field),
-                format!("{} is required", self.path(field)),
-            )
-        })
-    }
-
-    pub fn i64_opt(&self, field: &str) -> ApiResult<Option<i64>> {
-        match self.map.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .map(Some)
-                .ok_or_else(|| self.wrong_type(field, "an integer", &Value::Number(n.clone()))),
-            Some(other) => Err(self.wrong_type(field, "an integer", other)),
-        }
-    }
-
-    pub fn bool_opt(&self, field: &str) -> ApiResult<Option<bool>> {
-        match self.map.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(other) => Err(self.wrong_type(field, "a boolean", other)),
-        }
-    }
-
-    pub fn bool_req(&self, field: &str) -> ApiResult<bool> {
-        self.bool_opt(field)?.ok_or_else(|| {
-            ApiError::missing(
-                &self.path(field),
-                format!("{} is required", self.path(field)),
-            )
-        })
-    }
-
-    pub fn object_opt(&self, field: &str) -> ApiResult<Option<Map<String, Value>>> {
-        match self.map.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Object(m)) => Ok(Some(m.clone())),
-            Some(other) => Err(self.wrong_type(field, "an object", other)),
-        }
-    }
-
-    pub fn array_opt(&self, field: &str) -> ApiResult<Option<Vec<Value>>> {
-        match self.map.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Array(a)) => Ok(Some(a.clone())),
-            Some(other) => Err(self.wrong_type(field, "an array", other)),
-        }
-    }
-
-    /// One of `allowed`, or an error listing them.
-    pub fn enum_opt(&self, field: &str, allowed: &[&str]) -> ApiResult<Option<String>> {
-        let Some(value) = self.str_opt(field)? else {
-            return Ok(None);
-        };
-        if allowed.contains(&value.as_str()) {
-            Ok(Some(value))
-        } else {
-            Err(ApiError::invalid(
-                &self.path(field),
-                format!(
-                    "{} must be one of {}, not {value:?}",
-                    self.path(field),
-                    allowed.join(", ")
-                ),
-            ))
-        }
-    }
-
-    /// Refuses keys outside `allowed`.
-    pub fn only(&self, allowed: &[&str]) -> ApiResult<()> {
-        match self.map.keys().find(|k| !allowed.contains(&k.as_str())) {
-            None => Ok(()),
-            Some(key) => Err(ApiError::invalid(
-                &self.path(key),
-                format!(
-                    "{} is not a known parameter here; allowed: {}",
-                    self.path(key),
-                    allowed.join(", ")
-                ),
-            )),
-        }
-    }
-}
-
-pub(crate) fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// Query-string parameters with typed accessors.
-#[derive(Debug, Default)]
-pub(crate) struct Params(Vec<(String, String)>);
-
-impl Params {
-    pub fn parse(query: Option<&str>) -> Params {
-        Params(
-            url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
-    }
-
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// An integer within `min..=max`, `default` when absent.
-    pub fn int(&self, name: &str, default: usize, min: usize, max: usize) -> ApiResult<usize> {
-        let Some(raw) = self.get(name) else {
-            return Ok(default);
-        };
-        match raw.trim().parse::<usize>() {
-            Ok(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(ApiError::invalid(
-                name,
-                format!("{name} must be an integer between {min} and {max}, not {raw:?}"),
-            )),
-        }
-    }
-
-    pub fn flag(&self, name: &str) -> ApiResult<bool> {
-        match self.get(name) {
-            None => Ok(false),
-            Some("true") | Some("1") => Ok(true),
-            Some("false") | Some("0") => Ok(false),
-            Some(other) => Err(ApiError::invalid(
-                name,
-                format!("{name} must be true or false, not {other:?}"),
-            )),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -775,8 +554,9 @@ mod tests {
     use http::Request;
     use tower::ServiceExt;
 
-    use super::{AppState, outer};
+    use super::outer;
     use crate::config::SandboxConfig;
+    use crate::state::AppState;
 
     async fn boom() -> &'static str {
         panic!("handler exploded")

@@ -11,9 +11,11 @@ mod clock;
 mod config;
 mod error;
 mod http;
+mod openapi;
 mod plaintext;
 pub mod search;
 mod seed;
+mod state;
 mod store;
 
 use std::net::SocketAddr;
@@ -26,7 +28,7 @@ pub use error::SandboxError;
 /// A sandbox workspace: its store, configuration and in-memory server state. Cheap to clone.
 #[derive(Clone)]
 pub struct Sandbox {
-    state: Arc<http::AppState>,
+    state: Arc<state::AppState>,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -39,7 +41,7 @@ impl Sandbox {
     /// Opens (or creates) the store named by `config.db_path`, in memory when it is `None`, and
     /// seeds the demo workspace when the store is empty.
     pub fn open(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
-        let state = http::AppState::open(config)?;
+        let state = state::AppState::open(config)?;
         Ok(Sandbox {
             state: Arc::new(state),
         })

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 pub mod catalog;
+pub mod sandbox;
 pub mod spec;
 
 /// One generated file: its path relative to the workspace root and its contents.
@@ -31,6 +32,7 @@ pub fn workspace_root() -> PathBuf {
 pub fn outputs(specs: &spec::Specs) -> anyhow::Result<Vec<Output>> {
     let mut outputs = Vec::new();
     outputs.extend(catalog::outputs(specs)?);
+    outputs.extend(sandbox::outputs(specs)?);
     Ok(outputs)
 }
 

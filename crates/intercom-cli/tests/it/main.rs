@@ -2,10 +2,12 @@
 
 mod api;
 mod call;
+mod doc_commands;
 mod docs;
 mod errors;
 mod mcp;
 mod sandbox;
+mod secrets;
 mod tools;
 
 use std::process::{Command, Output};
@@ -24,6 +26,7 @@ pub fn intercom_with_stdin(args: &[&str], stdin: Option<&str>) -> Output {
         "INTERCOM_ACCESS_TOKEN",
         "INTERCOM_REGION",
         "INTERCOM_BASE_URL",
+        "INTERCOM_SANDBOX",
         "INTERCOM_VERSION",
         "RUST_LOG",
     ] {

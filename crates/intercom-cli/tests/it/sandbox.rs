@@ -10,7 +10,7 @@ fn sandbox_command_serves_until_interrupted() {
             "sandbox",
             "--listen",
             "127.0.0.1:0",
-            "--token",
+            "--sandbox-token",
             "cli-test-token",
             "--contacts",
             "9",
@@ -26,7 +26,10 @@ fn sandbox_command_serves_until_interrupted() {
         .unwrap();
     let re_prefix = "intercom sandbox listening on http://127.0.0.1:";
     assert!(
-        line.starts_with(re_prefix) && line.trim_end().ends_with(" (token: cli-test-token)"),
+        line.starts_with(re_prefix)
+            && line
+                .trim_end()
+                .ends_with(" (token: set by --sandbox-token)"),
         "{line}"
     );
     let url = line[re_prefix.len() - "http://127.0.0.1:".len()..]

@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use super::model::{company_keys, get_company, new_object_id, refresh_contact};
 use super::{JsonResult, cursor_page, docs};
 use crate::error::ApiError;
-use crate::http::{AppState, Body, Params, Scroll, lock};
 use crate::search::SqlFilter;
+use crate::state::{AppState, Body, Params, Scroll, lock};
 use crate::store::{Key, Kind, Order, Rel, Store};
 
 const FIELDS: &[&str] = &[

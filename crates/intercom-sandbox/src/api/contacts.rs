@@ -13,8 +13,8 @@ use super::model::{
 };
 use super::{JsonResult, cursor_page, docs, parse_search};
 use crate::error::{ApiError, ApiResult};
-use crate::http::{AppState, Body, Params};
 use crate::search::SearchModel;
+use crate::state::{AppState, Body, Params};
 use crate::store::{Key, Kind, Rel, Store};
 
 pub(crate) async fn list(State(state): State<Arc<AppState>>, RawQuery(q): RawQuery) -> JsonResult {

@@ -13,8 +13,8 @@ use super::model::{
 };
 use super::{JsonResult, cursor_page, docs, parse_search};
 use crate::error::{ApiError, ApiResult};
-use crate::http::{AppState, Body, Params};
 use crate::search::{SearchModel, SqlFilter};
+use crate::state::{AppState, Body, Params};
 use crate::store::{Key, Keys, Kind, Order, Rel, Store};
 
 const MAX_PER_PAGE: usize = 150;

@@ -4,6 +4,7 @@ pub(crate) mod admins;
 pub(crate) mod companies;
 pub(crate) mod contacts;
 pub(crate) mod conversations;
+pub(crate) mod engine;
 pub(crate) mod model;
 pub(crate) mod sandbox;
 pub(crate) mod tags;
@@ -141,7 +142,7 @@ pub(crate) fn parse_search_with(
     default_per_page: usize,
     options: &crate::search::SearchOptions,
 ) -> ApiResult<SearchRequest> {
-    let body = crate::http::Body::parse(bytes)?;
+    let body = crate::state::Body::parse(bytes)?;
     body.only(&["query", "pagination", "sort"])?;
     let Some(query) = body.raw("query").filter(|q| !q.is_null()) else {
         return Err(ApiError::missing("query", "query is required"));
@@ -151,14 +152,15 @@ pub(crate) fn parse_search_with(
             "query",
             format!(
                 "query must be an object, not {}",
-                crate::http::json_type(query)
+                crate::state::json_type(query)
             ),
         ));
     }
     let mut per_page = default_per_page;
     let mut starting_after = None;
     if let Some(pagination) = body.nested("pagination")? {
-        pagination.only(&["per_page", "starting_after"])?;
+        // `page` is sent by an official SDK and by peers; Intercom ignores it, and so do we.
+        pagination.only(&["per_page", "starting_after", "page"])?;
         if let Some(n) = pagination.i64_opt("per_page")? {
             if !(1..=150).contains(&n) {
                 return Err(ApiError::invalid(

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::JsonResult;
 use crate::error::ApiError;
-use crate::http::{AppState, Body, Fault, lock};
+use crate::state::{AppState, Body, Fault, lock};
 
 pub(crate) async fn requests(State(state): State<Arc<AppState>>) -> JsonResult {
     Ok(Json(json!({"requests": state.log_snapshot()})))

@@ -13,7 +13,7 @@ use super::model::{
     get_contact, get_segment, get_tag, refresh_company, refresh_contact, refresh_tag_holders,
 };
 use crate::error::{ApiError, ApiResult};
-use crate::http::{AppState, Body, Params};
+use crate::state::{AppState, Body, Params};
 use crate::store::{Key, Keys, Kind, Order, Rel, Store};
 
 const ALL: usize = usize::MAX >> 2;

@@ -15,7 +15,7 @@ use super::model::{
     ticket_type_keys, type_attributes,
 };
 use crate::error::{ApiError, ApiResult};
-use crate::http::{AppState, Body};
+use crate::state::{AppState, Body};
 use crate::store::{Key, Keys, Kind, Order, Rel, Store};
 
 const ALL: usize = usize::MAX >> 2;

@@ -20,8 +20,8 @@ use super::model::{
 use super::ticket_types::workspace_id;
 use super::{JsonResult, docs, parse_search_with};
 use crate::error::{ApiError, ApiResult};
-use crate::http::{AppState, Body, json_type};
 use crate::search::{AttributeType, SearchModel, SearchOptions, TicketAttribute};
+use crate::state::{AppState, Body, json_type};
 use crate::store::{Key, Kind, Order, Rel, Store};
 
 const ALL: usize = usize::MAX >> 2;

@@ -118,6 +118,19 @@ fn satisfies(pred: &Pred, v: &Value, tz: &TimeZone) -> bool {
                     Ordering::Ge => c != CmpOrdering::Less,
                 })
         }
+        Pred::IdCompare(ord, n) => {
+            let id = match v {
+                Value::String(s) => super::parse::digits(s),
+                Value::Number(x) if !x.is_f64() => x.as_i64(),
+                _ => None,
+            };
+            id.is_some_and(|id| match ord {
+                Ordering::Lt => id < *n,
+                Ordering::Le => id <= *n,
+                Ordering::Gt => id > *n,
+                Ordering::Ge => id >= *n,
+            })
+        }
         Pred::Contains(needle) => {
             as_text(v).is_some_and(|s| s.to_ascii_lowercase().contains(needle.as_str()))
         }

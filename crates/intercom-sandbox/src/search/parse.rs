@@ -43,6 +43,9 @@ pub(crate) enum Pred {
     /// Equals one of the atoms (`=`, `IN`).
     OneOf(Vec<Atom>),
     Compare(Ordering, Num),
+    /// An id compared as a number: the value under test must be a JSON integer or a string of
+    /// 1 to 18 ASCII digits (conversations' `id` with `<`, `<=`, `>`, `>=`).
+    IdCompare(Ordering, i64),
     /// Contains, ASCII case-insensitively; the needle is already lowercased.
     Contains(String),
     StartsWith(String),
@@ -355,6 +358,16 @@ impl Parser<'_> {
             },
         };
         let ops = allowed(field.kind);
+        if self.orders_ids(&field, op) {
+            let Some(value) = obj.get("value") else {
+                return Err(not_found(&value_at, "a filter needs a value"));
+            };
+            let test = id_order(op, value, &value_at)?;
+            return Ok(Filter {
+                access: field.access,
+                test,
+            });
+        }
         if !ops.contains(&op) {
             return Err(SearchError::new(
                 SearchError::INVALID_OPERATOR,
@@ -377,6 +390,14 @@ impl Parser<'_> {
             access: field.access,
             test,
         })
+    }
+
+    /// Conversations' `id` takes `<`, `<=`, `>`, `>=` as Intercom does: a client in wide use
+    /// resumes a sync with `id > ""` (every id).
+    fn orders_ids(&self, field: &Resolved, op: Op) -> bool {
+        self.model == SearchModel::Conversations
+            && field.name == "id"
+            && matches!(op, Op::Lt | Op::Le | Op::Gt | Op::Ge)
     }
 
     fn test(&self, field: &Resolved, op: Op, value: &Value, at: &str) -> Result<Test, SearchError> {
@@ -492,8 +513,9 @@ impl Parser<'_> {
                 };
                 Ok(str_atom(s, field.fold_case))
             }
-            FieldKind::Integer | FieldKind::Timestamp | FieldKind::Day => {
-                integer(v).map(|i| Atom::Num(Num::Int(i))).ok_or_else(wrong)
+            FieldKind::Integer => integer(v).map(|i| Atom::Num(Num::Int(i))).ok_or_else(wrong),
+            FieldKind::Timestamp | FieldKind::Day => {
+                seconds(v).map(|i| Atom::Num(Num::Int(i))).ok_or_else(wrong)
             }
             FieldKind::Number => number(field, v, at).map(Atom::Num),
             FieldKind::Boolean => boolean(v).map(Atom::Bool).ok_or_else(wrong),
@@ -507,10 +529,10 @@ impl Parser<'_> {
     }
 
     fn day(&self, v: &Value, at: &str, rel: DayRel) -> Result<Pred, SearchError> {
-        let seconds = integer(v).ok_or_else(|| {
+        let seconds = seconds(v).ok_or_else(|| {
             invalid(
                 at,
-                format!("a date is Unix seconds (an integer), not {}", describe(v)),
+                format!("a date is Unix seconds (a number), not {}", describe(v)),
             )
         })?;
         let out_of_range = || invalid(at, format!("{seconds} is out of range for a date"));
@@ -532,6 +554,48 @@ impl Parser<'_> {
             next_start,
         })
     }
+}
+
+/// `id <op> value` where ids order as numbers and the empty string is below every id.
+fn id_order(op: Op, value: &Value, at: &str) -> Result<Test, SearchError> {
+    let ord = match op {
+        Op::Lt => Ordering::Lt,
+        Op::Le => Ordering::Le,
+        Op::Gt => Ordering::Gt,
+        _ => Ordering::Ge,
+    };
+    let wrong = || {
+        invalid(
+            at,
+            format!(
+                "`id` with `{}` takes an id (digits, or an integer) or the empty string, not {}",
+                op.symbol(),
+                match value {
+                    Value::String(s) => format!("\"{s}\""),
+                    other => describe(other).to_owned(),
+                }
+            ),
+        )
+    };
+    let n = match value {
+        Value::String(s) if s.is_empty() => {
+            return Ok(match ord {
+                Ordering::Gt | Ordering::Ge => Test::IsPresent,
+                Ordering::Lt | Ordering::Le => Test::Any(Pred::OneOf(Vec::new())),
+            });
+        }
+        Value::String(s) => digits(s).ok_or_else(wrong)?,
+        Value::Number(n) => n.as_i64().ok_or_else(wrong)?,
+        _ => return Err(wrong()),
+    };
+    Ok(Test::Any(Pred::IdCompare(ord, n)))
+}
+
+/// A string of 1 to 18 ASCII digits as a number.
+pub(crate) fn digits(s: &str) -> Option<i64> {
+    (!s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
 }
 
 /// The first second of `date` in `tz`.
@@ -599,8 +663,22 @@ fn number(field: &Resolved, v: &Value, at: &str) -> Result<Num, SearchError> {
             Value::String(_) => integer(v).map(Num::Int).ok_or_else(wrong),
             _ => Err(wrong()),
         },
+        FieldKind::Timestamp => seconds(v).map(Num::Int).ok_or_else(wrong),
         _ => integer(v).map(Num::Int).ok_or_else(wrong),
     }
+}
+
+/// Unix seconds: an integer, or a float with any fraction dropped (rounded down), as Intercom
+/// takes the `datetime.timestamp()` value many clients send (`946684800.0`); also a string
+/// holding an integer.
+fn seconds(v: &Value) -> Option<i64> {
+    if let Some(i) = integer(v) {
+        return Some(i);
+    }
+    let f = v.as_f64()?.floor();
+    // Beyond ±2^53 a float no longer names a single second.
+    const LIMIT: f64 = 9_007_199_254_740_992.0;
+    (f.is_finite() && (-LIMIT..=LIMIT).contains(&f)).then_some(f as i64)
 }
 
 fn text<'v>(v: &'v Value, at: &str, op: Op) -> Result<std::borrow::Cow<'v, str>, SearchError> {

@@ -360,37 +360,76 @@ impl Writer {
         }
     }
 
+    /// Equality with any of `atoms`. The atoms are grouped by how they compare (text, folded
+    /// text, number, boolean), and each group is one `IN` over a JSON array bound as a single
+    /// parameter (floats, whose JSON text SQLite might round differently, as bound values), so
+    /// a list of any length is one flat expression, never a chain of ORs.
+    fn one_of(&mut self, atoms: &[Atom], src: Src<'_>) {
+        let mut text = Vec::new();
+        let mut folded = Vec::new();
+        let mut ints = Vec::new();
+        let mut floats = Vec::new();
+        let mut bools = Vec::new();
+        for atom in atoms {
+            match atom {
+                Atom::Str { value, fold: false } => text.push(value.as_str()),
+                Atom::Str { value, fold: true } => folded.push(value.as_str()),
+                Atom::Num(Num::Int(i)) => ints.push(*i),
+                Atom::Num(Num::Float(f)) => floats.push(*f),
+                Atom::Bool(b) => bools.push(i64::from(*b)),
+            }
+        }
+        let mut first = true;
+        let mut or = |w: &mut Self| {
+            if !first {
+                w.sql(" OR ");
+            }
+            first = false;
+        };
+        for (values, fold) in [(&text, false), (&folded, true)] {
+            if !values.is_empty() {
+                or(self);
+                self.comparable(src, Class::Text { fold });
+                self.in_json(serde_json::to_string(values).unwrap_or_default());
+            }
+        }
+        if !ints.is_empty() {
+            or(self);
+            self.comparable(src, Class::Num);
+            self.in_json(serde_json::to_string(&ints).unwrap_or_default());
+        }
+        if !floats.is_empty() {
+            or(self);
+            self.comparable(src, Class::Num);
+            self.sql(" IN (");
+            for (i, f) in floats.iter().enumerate() {
+                if i > 0 {
+                    self.sql(", ");
+                }
+                self.num_param(Num::Float(*f));
+            }
+            self.sql(")");
+        }
+        if !bools.is_empty() {
+            or(self);
+            self.comparable(src, Class::Bool);
+            self.in_json(serde_json::to_string(&bools).unwrap_or_default());
+        }
+    }
+
+    /// ` IN (the elements of the JSON array `array`)`.
+    fn in_json(&mut self, array: String) {
+        self.sql(" IN (SELECT value FROM json_each(");
+        self.param(SqlValue::Text(array));
+        self.sql("))");
+    }
+
     /// The positive predicate, as 0 or 1.
     fn pred(&mut self, pred: &Pred, src: Src<'_>) {
         self.sql("COALESCE((");
         match pred {
             Pred::OneOf(atoms) if atoms.is_empty() => self.sql("0"),
-            Pred::OneOf(atoms) => {
-                for (i, atom) in atoms.iter().enumerate() {
-                    if i > 0 {
-                        self.sql(" OR ");
-                    }
-                    self.sql("(");
-                    match atom {
-                        Atom::Str { value, fold } => {
-                            self.comparable(src, Class::Text { fold: *fold });
-                            self.sql(" = ");
-                            self.text_param(value);
-                        }
-                        Atom::Num(n) => {
-                            self.comparable(src, Class::Num);
-                            self.sql(" = ");
-                            self.num_param(*n);
-                        }
-                        Atom::Bool(b) => {
-                            self.comparable(src, Class::Bool);
-                            self.sql(" = ");
-                            self.int_param(i64::from(*b));
-                        }
-                    }
-                    self.sql(")");
-                }
-            }
+            Pred::OneOf(atoms) => self.one_of(atoms, src),
             Pred::Compare(ord, n) => {
                 self.comparable(src, Class::Num);
                 self.sql(match ord {
@@ -400,6 +439,26 @@ impl Writer {
                     Ordering::Ge => " >= ",
                 });
                 self.num_param(*n);
+            }
+            Pred::IdCompare(ord, n) => {
+                self.sql("(CASE ");
+                self.type_of(src);
+                self.sql(" WHEN 'integer' THEN ");
+                self.value_of(src);
+                self.sql(" WHEN 'text' THEN (CASE WHEN length(");
+                self.value_of(src);
+                self.sql(") BETWEEN 1 AND 18 AND ");
+                self.value_of(src);
+                self.sql(" NOT GLOB '*[^0-9]*' THEN CAST(");
+                self.value_of(src);
+                self.sql(" AS INTEGER) END) END)");
+                self.sql(match ord {
+                    Ordering::Lt => " < ",
+                    Ordering::Le => " <= ",
+                    Ordering::Gt => " > ",
+                    Ordering::Ge => " >= ",
+                });
+                self.int_param(*n);
             }
             Pred::Contains(needle) => {
                 self.sql("instr(");

@@ -3,8 +3,10 @@
 
 mod admins;
 mod companies;
+mod conformance;
 mod contacts;
 mod conversations;
+mod defects;
 mod edges;
 mod pagination;
 mod sdk;
@@ -15,3 +17,4 @@ mod spec_shapes;
 mod support;
 mod tags;
 mod tickets;
+mod versions;

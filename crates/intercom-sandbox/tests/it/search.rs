@@ -26,10 +26,6 @@ async fn search_body_is_validated_before_the_query() {
             json!({"query": {}, "pagination": {"starting_after": "nope"}}),
             "pagination.starting_after",
         ),
-        (
-            json!({"query": {}, "pagination": {"page": 2}}),
-            "pagination.page",
-        ),
         (json!({"query": {}, "pagination": 3}), "pagination"),
         (json!({"query": {}, "extra": true}), "extra"),
     ] {

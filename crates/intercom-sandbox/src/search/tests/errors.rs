@@ -240,7 +240,16 @@ fn values_must_suit_the_field_type() {
             leaf("created_at", "=", json!("foorbar")),
             "query.value",
         ),
-        (Contacts, leaf("created_at", ">", json!(1.5)), "query.value"),
+        (
+            Contacts,
+            leaf("created_at", ">", json!("1.5")),
+            "query.value",
+        ),
+        (
+            Contacts,
+            leaf("created_at", ">", json!(1e300)),
+            "query.value",
+        ),
         (
             Contacts,
             leaf("created_at", "=", json!(i64::MAX)),

@@ -292,9 +292,17 @@ fn query_scalar(kind: FieldKind, op: &str) -> BoxedStrategy<Value> {
             1 => select(SMALL_INTS).prop_map(Value::from),
         ]
         .boxed(),
-        FieldKind::Integer | FieldKind::Timestamp | FieldKind::Day => prop_oneof![
+        FieldKind::Integer => prop_oneof![
             6 => int().prop_map(Value::from),
             1 => int().prop_map(|i| Value::from(i.to_string())),
+        ]
+        .boxed(),
+        // Dates also come as floats (`datetime.timestamp()`), whole or not.
+        FieldKind::Timestamp | FieldKind::Day => prop_oneof![
+            6 => int().prop_map(Value::from),
+            1 => int().prop_map(|i| Value::from(i.to_string())),
+            1 => int().prop_map(|i| Value::from(i as f64)),
+            1 => int().prop_map(|i| Value::from(i as f64 + 0.5)),
         ]
         .boxed(),
         FieldKind::Number => prop_oneof![

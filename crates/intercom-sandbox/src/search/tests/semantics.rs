@@ -614,3 +614,157 @@ fn sql_binds_values_and_qualifies_columns() {
     let odd = query.to_sql("my doc");
     assert!(odd.where_clause.contains("\"my doc\""));
 }
+
+#[test]
+fn long_in_and_nin_lists_compile_to_one_flat_expression() {
+    // A thousand values used to become a chain of ORs past SQLite's expression depth.
+    let docs = [
+        json!({"id": "7", "email": "A7@x.io", "owner_id": 7, "unsubscribed_from_emails": true}),
+        json!({"id": "2000", "email": "b@x.io", "owner_id": 2000}),
+        json!({"id": "9"}),
+    ];
+    let strings: Vec<serde_json::Value> = (0..1000).map(|i| json!(i.to_string())).collect();
+    let emails: Vec<serde_json::Value> = (0..1000).map(|i| json!(format!("a{i}@X.io"))).collect();
+    let numbers: Vec<serde_json::Value> = (0..1000).map(|i| json!(i)).collect();
+    assert_eq!(
+        run(Contacts, &q("id", "IN", json!(strings)), &docs),
+        ids(&[0, 2])
+    );
+    assert_eq!(
+        run(Contacts, &q("id", "NIN", json!(strings)), &docs),
+        ids(&[1])
+    );
+    assert_eq!(
+        run(Contacts, &q("email", "IN", json!(emails)), &docs),
+        ids(&[0])
+    );
+    assert_eq!(
+        run(Contacts, &q("owner_id", "IN", json!(numbers)), &docs),
+        ids(&[0])
+    );
+    assert_eq!(
+        run(Contacts, &q("owner_id", "NIN", json!(numbers)), &docs),
+        ids(&[1])
+    );
+    let mixed = json!([1.5, "7", 7.0, true, "a7@x.io"]);
+    let untyped = [
+        json!({"custom_attributes": {"v": 7}}),
+        json!({"custom_attributes": {"v": 1.5}}),
+        json!({"custom_attributes": {"v": true}}),
+        json!({"custom_attributes": {"v": "7"}}),
+        json!({"custom_attributes": {"v": false}}),
+    ];
+    assert_eq!(
+        run(
+            Contacts,
+            &q("custom_attributes.v", "IN", mixed.clone()),
+            &untyped
+        ),
+        ids(&[0, 1, 2, 3])
+    );
+    assert_eq!(
+        run(Contacts, &q("custom_attributes.v", "NIN", mixed), &untyped),
+        ids(&[4])
+    );
+    let tags: Vec<serde_json::Value> = (0..1000).map(|i| json!(format!("t{i}"))).collect();
+    let conversations = [
+        json!({"tags": {"tags": [{"id": "t999"}]}}),
+        json!({"tags": {"tags": [{"id": "other"}]}}),
+    ];
+    assert_eq!(
+        run(
+            Conversations,
+            &q("tag_ids", "IN", json!(tags)),
+            &conversations
+        ),
+        ids(&[0])
+    );
+}
+
+#[test]
+fn conversation_ids_order_as_numbers_and_every_id_is_above_the_empty_string() {
+    let docs = [
+        json!({"id": "9"}),
+        json!({"id": "10"}),
+        json!({"id": "215"}),
+        json!({"id": "x1"}),
+        json!({}),
+    ];
+    assert_eq!(
+        run(Conversations, &q("id", ">", json!("")), &docs),
+        ids(&[0, 1, 2, 3])
+    );
+    assert_eq!(
+        run(Conversations, &q("id", ">=", json!("")), &docs),
+        ids(&[0, 1, 2, 3])
+    );
+    assert_eq!(
+        run(Conversations, &q("id", "<", json!("")), &docs),
+        ids(&[])
+    );
+    assert_eq!(
+        run(Conversations, &q("id", ">", json!("9")), &docs),
+        ids(&[1, 2])
+    );
+    assert_eq!(
+        run(Conversations, &q("id", "<=", json!(10)), &docs),
+        ids(&[0, 1])
+    );
+    assert_eq!(
+        run(Conversations, &q("id", "<", json!("215")), &docs),
+        ids(&[0, 1])
+    );
+}
+
+#[test]
+fn dates_take_float_unix_seconds() {
+    // `datetime.timestamp()` gives floats; the fraction is dropped.
+    let contacts = [
+        json!({"created_at": 946684800}),
+        json!({"created_at": 946771200}),
+    ];
+    assert_eq!(
+        run(
+            Contacts,
+            &q("created_at", ">", json!(946684800.0)),
+            &contacts
+        ),
+        ids(&[1])
+    );
+    assert_eq!(
+        run(
+            Contacts,
+            &q("created_at", "=", json!(946684800.75)),
+            &contacts
+        ),
+        ids(&[0])
+    );
+    let conversations = [
+        json!({"updated_at": 946684800}),
+        json!({"updated_at": 946684801}),
+    ];
+    assert_eq!(
+        run(
+            Conversations,
+            &q("updated_at", ">", json!(946684800.0)),
+            &conversations
+        ),
+        ids(&[1])
+    );
+    assert_eq!(
+        run(
+            Conversations,
+            &q("updated_at", "IN", json!([946684800.9])),
+            &conversations
+        ),
+        ids(&[0])
+    );
+    assert_eq!(
+        run(
+            Tickets,
+            &q("created_at", ">=", json!(946684800.5)),
+            &[json!({"created_at": 946684800})]
+        ),
+        ids(&[0])
+    );
+}

@@ -1,0 +1,173 @@
+//! Defects found from outside (issue 8): each test failed before its fix.
+
+use serde_json::{Value, json};
+
+use crate::support::Api;
+
+const SEARCHES: [(&str, &str); 3] = [
+    ("/contacts/search", "data"),
+    ("/conversations/search", "conversations"),
+    ("/tickets/search", "tickets"),
+];
+
+fn ids_of(body: &Value, key: &str) -> Vec<String> {
+    body[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {key} in {body}"))
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn in_and_nin_with_a_thousand_values_answer_on_every_search() {
+    let api = Api::new();
+    for (path, key) in SEARCHES {
+        let everything = api
+            .ok(
+                "POST",
+                path,
+                Some(
+                    json!({"query": {"field": "id", "operator": "NIN", "value": []},
+                            "pagination": {"per_page": 150}}),
+                ),
+            )
+            .await;
+        let all = ids_of(&everything, key);
+        assert!(all.len() >= 2, "{path}: {everything}");
+        // Two real ids among 998 that match nothing.
+        let mut values: Vec<Value> = (0..998).map(|i| json!(format!("nope-{i}"))).collect();
+        values.push(json!(all[0]));
+        values.push(json!(all[1]));
+        let found = api
+            .call(
+                "POST",
+                path,
+                Some(
+                    json!({"query": {"field": "id", "operator": "IN", "value": values},
+                            "pagination": {"per_page": 150}}),
+                ),
+            )
+            .await;
+        assert_eq!(found.status, 200, "{path} IN: {}", found.text);
+        assert_eq!(ids_of(&found.body, key), all[..2].to_vec(), "{path}");
+        let rest = api
+            .call(
+                "POST",
+                path,
+                Some(
+                    json!({"query": {"field": "id", "operator": "NIN", "value": values},
+                            "pagination": {"per_page": 150}}),
+                ),
+            )
+            .await;
+        assert_eq!(rest.status, 200, "{path} NIN: {}", rest.text);
+        assert_eq!(
+            rest.body["total_count"].as_u64(),
+            everything["total_count"].as_u64().map(|n| n - 2),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn search_ignores_pagination_page() {
+    let api = Api::new();
+    for (path, key) in SEARCHES {
+        let body = api
+            .ok(
+                "POST",
+                path,
+                Some(
+                    json!({"query": {"field": "id", "operator": "NIN", "value": []},
+                            "pagination": {"page": 2, "per_page": 5}}),
+                ),
+            )
+            .await;
+        assert_eq!(
+            body[key].as_array().map(Vec::len),
+            Some(5),
+            "{path}: {body}"
+        );
+        assert_eq!(body["pages"]["page"], 1, "{path}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn date_filters_take_float_unix_seconds() {
+    let api = Api::new();
+    for (path, key) in SEARCHES {
+        for field in ["created_at", "updated_at"] {
+            let as_int = api
+                .ok(
+                    "POST",
+                    path,
+                    Some(
+                        json!({"query": {"field": field, "operator": ">", "value": 946684800},
+                                "pagination": {"per_page": 150}}),
+                    ),
+                )
+                .await;
+            let as_float = api
+                .call(
+                    "POST",
+                    path,
+                    Some(
+                        json!({"query": {"field": field, "operator": ">", "value": 946684800.0},
+                                "pagination": {"per_page": 150}}),
+                    ),
+                )
+                .await;
+            assert_eq!(as_float.status, 200, "{path} {field}: {}", as_float.text);
+            assert!(as_int["total_count"].as_u64() > Some(0), "{path} {field}");
+            assert_eq!(
+                ids_of(&as_float.body, key),
+                ids_of(&as_int, key),
+                "{path} {field}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn conversation_search_resumes_with_id_greater_than_empty() {
+    let api = Api::new();
+    let all = api
+        .ok(
+            "POST",
+            "/conversations/search",
+            Some(json!({"query": {"field": "id", "operator": "NIN", "value": []}})),
+        )
+        .await;
+    let resumed = api
+        .call(
+            "POST",
+            "/conversations/search",
+            Some(json!({"query": {"operator": "AND", "value": [
+                {"field": "id", "operator": ">", "value": ""},
+                {"field": "updated_at", "operator": ">", "value": 0.0},
+            ]}})),
+        )
+        .await;
+    assert_eq!(resumed.status, 200, "{}", resumed.text);
+    assert_eq!(resumed.body["total_count"], all["total_count"]);
+    let first = ids_of(&all, "conversations")[0].clone();
+    let after = api
+        .ok(
+            "POST",
+            "/conversations/search",
+            Some(json!({"query": {"field": "id", "operator": ">", "value": first}})),
+        )
+        .await;
+    let n: u64 = all["total_count"].as_u64().unwrap();
+    assert!(after["total_count"].as_u64().unwrap() < n, "{after}");
+    let bad = api
+        .call(
+            "POST",
+            "/conversations/search",
+            Some(json!({"query": {"field": "id", "operator": ">", "value": "abc"}})),
+        )
+        .await;
+    crate::support::assert_error(&bad, 400, "parameter_invalid");
+    assert_eq!(bad.body["errors"][0]["field"], "query.value");
+}
