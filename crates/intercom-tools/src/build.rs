@@ -29,13 +29,13 @@ pub fn from_operation(tool: &Tool, op: &Operation, args: &Args) -> Result<Reques
         match p.location {
             Location::Query => {
                 if let Some(v) = args.get(p.name) {
-                    request = request.query(p.name, query_value(v));
+                    request = request.query(p.wire_name(), query_value(v));
                 }
             }
             Location::Body => {
                 has_body = true;
                 if let Some(v) = args.get(p.name) {
-                    body.insert(p.name.to_owned(), v.clone());
+                    body.insert(p.wire_name().to_owned(), v.clone());
                 }
             }
             Location::Path | Location::Input => {}
@@ -43,6 +43,9 @@ pub fn from_operation(tool: &Tool, op: &Operation, args: &Args) -> Result<Reques
     }
     if has_body && !matches!(op.method, Method::Get | Method::Delete) {
         request = request.body(Value::Object(body));
+    }
+    if let Some(version) = tool.version {
+        request = request.version(version);
     }
     Ok(request)
 }

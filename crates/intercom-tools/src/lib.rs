@@ -26,6 +26,7 @@ pub mod dates;
 pub mod docs;
 mod error;
 pub mod hosted;
+pub mod operations;
 mod registry;
 pub mod resolve;
 pub mod schema;
