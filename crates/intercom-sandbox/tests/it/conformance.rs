@@ -107,6 +107,18 @@ impl Version {
         {
             *next = json!({"anyOf": [next.clone(), {"type": "string"}]});
         }
+        // And in admins: `avatar` is the `/me` object `{type: "avatar", image_url}` everywhere,
+        // as the official SDKs and extractors parse it (the README's list, with the evidence).
+        if let Some(avatar) = schemas
+            .get_mut("admin")
+            .and_then(|s| s.pointer_mut("/properties/avatar"))
+        {
+            *avatar = json!({"anyOf": [avatar.clone(), {
+                "type": "object",
+                "required": ["type", "image_url"],
+                "properties": {"type": {"enum": ["avatar"]}, "image_url": {"type": "string"}}
+            }]});
+        }
         Version {
             name,
             doc,
