@@ -41,7 +41,14 @@ pub fn from_operation(tool: &Tool, op: &Operation, args: &Args) -> Result<Reques
             Location::Path | Location::Input => {}
         }
     }
-    if has_body && !matches!(op.method, Method::Get | Method::Delete) {
+    // A DELETE carries a body only where the operation declares one (detaching a tag from a
+    // conversation names the admin in the body).
+    let sends_body = match op.method {
+        Method::Get => false,
+        Method::Delete => !body.is_empty(),
+        _ => true,
+    };
+    if has_body && sends_body {
         request = request.body(Value::Object(body));
     }
     if let Some(version) = tool.version {

@@ -3,6 +3,7 @@
 
 mod aliases;
 mod bodies;
+mod catalog;
 mod dates;
 mod e2e;
 mod harness;

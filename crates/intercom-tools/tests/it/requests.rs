@@ -2,7 +2,7 @@ use intercom_tools::Registry;
 use serde_json::{Map, Value, json};
 
 /// Sample arguments for every tool; a new tool without a sample fails `every_tool_has_a_sample`.
-fn samples() -> Vec<(&'static str, Value)> {
+pub(crate) fn samples() -> Vec<(&'static str, Value)> {
     vec![
         ("intercom_list_admins", json!({"display_avatar": true})),
         ("intercom_identify_admin", json!({})),
