@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+pub mod catalog;
 pub mod sandbox;
 pub mod spec;
 
@@ -30,6 +31,7 @@ pub fn workspace_root() -> PathBuf {
 /// Every generated file, computed from the specs.
 pub fn outputs(specs: &spec::Specs) -> anyhow::Result<Vec<Output>> {
     let mut outputs = Vec::new();
+    outputs.extend(catalog::outputs(specs)?);
     outputs.extend(sandbox::outputs(specs)?);
     Ok(outputs)
 }
