@@ -260,7 +260,7 @@ async fn dispatch(
     }
     let response = match response {
         Some(r) => r,
-        None => api::engine::serve(&state, newest, &params, parts.uri.query(), &bytes),
+        None => api::engine::serve(&state, shape, newest, &params, parts.uri.query(), &bytes),
     };
     render(response, shape, asked).await
 }

@@ -23,7 +23,7 @@ use crate::openapi::{self, Operation, Segment, Shape, Shapes};
 use crate::state::{AppState, Body, Params};
 use crate::store::{Key, Kind, Rel, Store};
 
-use super::model;
+use super::{custom_objects, model};
 
 /// Resources whose unknown ids answer 404 (the stateful list); the others answer a demo
 /// object for an id they do not hold.
@@ -250,6 +250,7 @@ fn put_at(doc: &mut Value, pointer: &str, value: Value) {
 
 /// Seeds every listable resource with a few records, the same for every store.
 pub(crate) fn seed(s: &Store) -> rusqlite::Result<()> {
+    custom_objects::seed(s)?;
     if s.meta(SEEDED)?.is_some() {
         return Ok(());
     }
@@ -490,12 +491,13 @@ fn parent_of(op: &Operation, params: &[String]) -> Option<String> {
 /// Serves `op` (of the 2.16 table: records are kept in 2.16's shape).
 pub(crate) fn serve(
     state: &AppState,
+    shape: Shape,
     op: &Operation,
     params: &[String],
     query: Option<&str>,
     bytes: &[u8],
 ) -> Response {
-    match serve_inner(state, op, params, query, bytes) {
+    match serve_inner(state, shape, op, params, query, bytes) {
         Ok(response) => response,
         Err(err) => err.into_response(),
     }
@@ -503,6 +505,7 @@ pub(crate) fn serve(
 
 fn serve_inner(
     state: &AppState,
+    shape: Shape,
     op: &Operation,
     params: &[String],
     query: Option<&str>,
@@ -521,6 +524,18 @@ fn serve_inner(
     let verb = classify(table, op);
     let value = state.tx(|s| -> ApiResult<Option<Value>> {
         check_parent(s, op, params)?;
+        if literal(op.segments.first()) == Some("custom_object_instances") {
+            return custom_objects::serve(
+                s,
+                shape,
+                &op.method,
+                params,
+                &query_params,
+                &fields,
+                now,
+            )
+            .map(Some);
+        }
         if op.method == "DELETE" && op.shape() == "/conversations/{}" {
             delete_conversation(s, params.first().map_or("", String::as_str))?;
         }

@@ -400,3 +400,74 @@ async fn engine_operations_under_hand_written_resources_use_them() {
     let again = send(&api, v, "DELETE", "/conversations/1001", None).await;
     assert_eq!(again.status, 404, "{}", again.text);
 }
+
+#[tokio::test]
+async fn custom_object_instances_are_kept_by_external_id() {
+    let api = Api::new();
+    let v = Some("2.16");
+    let base = "/custom_object_instances/Order";
+    let made = ok(
+        &api,
+        v,
+        "POST",
+        base,
+        Some(json!({"external_id": "ord-77", "custom_attributes": {"status": "new"}})),
+    )
+    .await;
+    let id = made["id"].as_str().unwrap().to_owned();
+    let again = ok(
+        &api,
+        v,
+        "POST",
+        base,
+        Some(json!({"external_id": "ord-77", "custom_attributes": {"status": "paid"}})),
+    )
+    .await;
+    assert_eq!(again["id"], json!(id), "the same external_id updates");
+    assert_eq!(again["custom_attributes"]["status"], "paid");
+
+    let listed = ok(&api, v, "GET", &format!("{base}?external_id=ord-77"), None).await;
+    assert_eq!(listed["data"].as_array().unwrap().len(), 1, "{listed}");
+    let found = ok(
+        &api,
+        Some("2.14"),
+        "GET",
+        &format!("{base}?external_id=ord-77"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        found["id"],
+        json!(id),
+        "2.14 finds the one instance: {found}"
+    );
+    assert_eq!(
+        ok(&api, v, "GET", &format!("{base}/{id}"), None).await["external_id"],
+        "ord-77"
+    );
+
+    let gone = ok(
+        &api,
+        v,
+        "DELETE",
+        &format!("{base}?external_id=ord-77"),
+        None,
+    )
+    .await;
+    assert_eq!(gone["deleted"], true);
+    assert_error(
+        &send(&api, v, "GET", &format!("{base}/{id}"), None).await,
+        404,
+        "not_found",
+    );
+    let missing = send(
+        &api,
+        v,
+        "POST",
+        base,
+        Some(json!({"custom_attributes": {}})),
+    )
+    .await;
+    assert_error(&missing, 400, "parameter_not_found");
+    assert_eq!(missing.body["errors"][0]["field"], "external_id");
+}
