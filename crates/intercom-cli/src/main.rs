@@ -9,7 +9,6 @@ mod mcp;
 mod output;
 mod tools;
 
-use std::io::Read as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -240,9 +239,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 return output::print_json(&serde_json::to_value(vec![&request])?, mode);
             }
             let conn = connect(&cli.global).await?;
-            let result = api::send(&conn.client, request, args.paginate).await;
+            let result = api::send(&conn.client, request, &args, mode).await;
             conn.close().await;
-            output::print_json(&result?, mode)
+            result
         }
         Command::Sandbox(args) => {
             if cli.global.token_on_command_line {
@@ -329,15 +328,8 @@ async fn connect(global: &Global) -> anyhow::Result<Connection> {
 fn read_input(input: Option<&str>) -> anyhow::Result<Value> {
     let text = match input {
         None => return Ok(Value::Null),
-        Some("-") => {
-            let mut buf = String::new();
-            std::io::stdin()
-                .read_to_string(&mut buf)
-                .context("cannot read the arguments from stdin")?;
-            buf
-        }
-        Some(arg) if arg.starts_with('@') => std::fs::read_to_string(&arg[1..])
-            .with_context(|| format!("cannot read the arguments file `{}`", &arg[1..]))?,
+        Some("-") => exit::read_stdin("the arguments")?,
+        Some(arg) if arg.starts_with('@') => exit::read_file(&arg[1..], "the arguments file")?,
         Some(arg) => arg.to_owned(),
     };
     if text.trim().is_empty() {

@@ -11,7 +11,9 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::check_version;
 use crate::error::ConnectionFailure;
 use crate::pacing::{Pacer, RateLimit};
-use crate::{ApiError, Config, Error, ErrorItem, Method, Outcome, PageStyle, Pages, Request};
+use crate::{
+    ApiError, Config, Error, ErrorItem, MAX_URL_BYTES, Method, Outcome, PageStyle, Pages, Request,
+};
 use crate::{Decision, RetryPolicy};
 
 /// Longest raw (non-JSON) error body kept in [`ApiError::raw_body`].
@@ -369,6 +371,17 @@ impl Client {
     /// Base URL + path (checked) + query pairs (encoded).
     fn build_url(&self, request: &Request) -> Result<url::Url, Error> {
         let path = request.path.as_str();
+        let too_long = |what: &str, length: usize| {
+            Error::InvalidRequest(format!(
+                "field `{what}`: the URL would be {length} bytes or more, over the {MAX_URL_BYTES} \
+                 this client sends (Intercom publishes no limit; 8 KiB is what web servers and \
+                 proxies commonly accept); shorten the ids or query values, or send long values \
+                 in a request body where the endpoint takes one"
+            ))
+        };
+        if path.len() > MAX_URL_BYTES {
+            return Err(too_long("path", path.len()));
+        }
         let bad = |why: &str| Error::InvalidRequest(format!("field `path`: `{path}` {why}"));
         if !path.starts_with('/') {
             return Err(bad("must start with `/`"));
@@ -401,9 +414,20 @@ impl Client {
                 ));
             }
         }
+        let raw_query: usize = request
+            .query
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 2)
+            .sum();
+        if url.as_str().len() + raw_query > MAX_URL_BYTES {
+            return Err(too_long("query", url.as_str().len() + raw_query));
+        }
         if !request.query.is_empty() {
             url.query_pairs_mut()
                 .extend_pairs(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        if url.as_str().len() > MAX_URL_BYTES {
+            return Err(too_long("query", url.as_str().len()));
         }
         Ok(url)
     }

@@ -65,6 +65,7 @@ pub fn tool_error(err: &ToolError, tool: Option<&Tool>) -> CallToolResult {
             details.insert("suggestions".into(), json!(suggestions));
             failure("unknown_tool", err.to_string(), details)
         }
+        ToolError::NameTooLong { .. } => failure("unknown_tool", err.to_string(), details),
         ToolError::Validation { tool, field, .. } => {
             details.insert("tool".into(), json!(tool));
             details.insert("field".into(), json!(field));

@@ -12,6 +12,7 @@ mod config;
 mod error;
 mod faults;
 mod http;
+mod openapi;
 mod plaintext;
 pub mod search;
 mod seed;

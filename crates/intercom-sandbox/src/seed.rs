@@ -54,6 +54,7 @@ pub(crate) fn ensure_seeded(
             .unwrap_or(config.seed);
         store.transaction(|s| tickets::seed_tickets(s, seed, config.tickets, &workspace))?;
     }
+    store.transaction(crate::api::engine::seed)?;
     Ok(workspace)
 }
 
@@ -465,7 +466,8 @@ fn seed(s: &Store, config: &SandboxConfig) -> rusqlite::Result<Workspace> {
     // Segments: 0 active users, 1 leads, 2 VIP customers.
     let segment_defs = [
         ("Active users", "user"),
-        ("Leads", "lead"),
+        // The spec's person_type enum is contact | user; a segment of leads is a "contact" one.
+        ("Leads", "contact"),
         ("VIP customers", "user"),
     ];
     let mut segment_docs = Vec::new();

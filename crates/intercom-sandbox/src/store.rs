@@ -214,7 +214,11 @@ impl Store {
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
              CREATE TABLE IF NOT EXISTS links (rel TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL,
                  at INTEGER NOT NULL, by_id TEXT, PRIMARY KEY (rel, a, b));
-             CREATE INDEX IF NOT EXISTS links_by_b ON links (rel, b);",
+             CREATE INDEX IF NOT EXISTS links_by_b ON links (rel, b);
+             CREATE TABLE IF NOT EXISTS records (seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                 resource TEXT NOT NULL, id TEXT NOT NULL, parent TEXT, doc TEXT NOT NULL,
+                 UNIQUE (resource, id));
+             CREATE INDEX IF NOT EXISTS records_by_parent ON records (resource, parent);",
         );
         for kind in Kind::ALL {
             let t = kind.table();
@@ -555,6 +559,60 @@ impl Store {
         self.conn
             .prepare_cached("DELETE FROM links WHERE rel = ?1 AND b = ?2")?
             .execute(params![rel.name(), b])
+    }
+}
+
+/// Documents of the table-driven resources (see `api::engine`): one table keyed by resource
+/// name and id, with the concrete path of the parent a nested record was created under.
+impl Store {
+    pub fn record_insert(
+        &self,
+        resource: &str,
+        id: &str,
+        parent: Option<&str>,
+        doc: &Value,
+    ) -> SqlResult<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO records (resource, id, parent, doc) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (resource, id) DO UPDATE SET doc = excluded.doc",
+            )?
+            .execute(params![resource, id, parent, doc.to_string()])?;
+        Ok(())
+    }
+
+    pub fn record_get(&self, resource: &str, id: &str) -> SqlResult<Option<Value>> {
+        let text: Option<String> = self
+            .conn
+            .prepare_cached("SELECT doc FROM records WHERE resource = ?1 AND id = ?2")?
+            .query_row([resource, id], |r| r.get(0))
+            .optional()?;
+        text.map(parse_doc).transpose()
+    }
+
+    /// A resource's documents in creation order; with `parent`, only those created under it.
+    pub fn record_list(&self, resource: &str, parent: Option<&str>) -> SqlResult<Vec<Value>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT doc FROM records WHERE resource = ?1 AND (?2 IS NULL OR parent = ?2) ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(params![resource, parent], |r| r.get::<_, String>(0))?;
+        rows.map(|r| parse_doc(r?)).collect()
+    }
+
+    pub fn record_update(&self, resource: &str, id: &str, doc: &Value) -> SqlResult<bool> {
+        let n = self
+            .conn
+            .prepare_cached("UPDATE records SET doc = ?3 WHERE resource = ?1 AND id = ?2")?
+            .execute(params![resource, id, doc.to_string()])?;
+        Ok(n > 0)
+    }
+
+    pub fn record_delete(&self, resource: &str, id: &str) -> SqlResult<bool> {
+        let n = self
+            .conn
+            .prepare_cached("DELETE FROM records WHERE resource = ?1 AND id = ?2")?
+            .execute(params![resource, id])?;
+        Ok(n > 0)
     }
 }
 

@@ -29,13 +29,13 @@ pub fn from_operation(tool: &Tool, op: &Operation, args: &Args) -> Result<Reques
         match p.location {
             Location::Query => {
                 if let Some(v) = args.get(p.name) {
-                    request = request.query(p.name, query_value(v));
+                    request = request.query(p.wire_name(), query_value(v));
                 }
             }
             Location::Body => {
                 has_body = true;
                 if let Some(v) = args.get(p.name) {
-                    body.insert(p.name.to_owned(), v.clone());
+                    body.insert(p.wire_name().to_owned(), v.clone());
                 }
             }
             Location::Path | Location::Input => {}
@@ -44,8 +44,17 @@ pub fn from_operation(tool: &Tool, op: &Operation, args: &Args) -> Result<Reques
     if has_body && !matches!(op.method, Method::Get | Method::Delete) {
         request = request.body(Value::Object(body));
     }
+    if let Some(version) = tool.version {
+        request = request.version(version);
+    }
     Ok(request)
 }
+
+/// Longest value, in characters, of an argument that goes into the URL path (the ids:
+/// `conversation_id`, `contact_id`, ...). Intercom's own ids are at most a few dozen characters;
+/// 255 leaves room for identifiers chosen by a workspace (custom object types, external ids)
+/// while a runaway value is refused before anything is sent.
+pub const MAX_ID_CHARS: usize = 255;
 
 /// Replaces every `{name}` of `template` with the percent-encoded argument.
 pub fn expand_path(tool: &Tool, template: &str, args: &Args) -> Result<String, ToolError> {
@@ -67,6 +76,14 @@ pub fn expand_path(tool: &Tool, template: &str, args: &Args) -> Result<String, T
             Some(Value::Number(n)) => n.to_string(),
             _ => return Err(ToolError::validation(tool.name, name, "is required")),
         };
+        let chars = value.chars().count();
+        if chars > MAX_ID_CHARS {
+            return Err(ToolError::validation(
+                tool.name,
+                name,
+                format!("is {chars} characters long; an id in the URL is at most {MAX_ID_CHARS}"),
+            ));
+        }
         out.push_str(&encode_segment(&value));
         rest = &rest[end + 1..];
     }

@@ -20,8 +20,12 @@ pub fn markdown(registry: &Registry) -> String {
         registry.aliases().len()
     );
     out.push_str(SHAPING);
-    let mut toolsets: Vec<_> = tools.iter().map(|t| t.toolset).collect();
-    toolsets.dedup();
+    let mut toolsets: Vec<_> = Vec::new();
+    for tool in tools {
+        if !toolsets.contains(&tool.toolset) {
+            toolsets.push(tool.toolset);
+        }
+    }
     for toolset in toolsets {
         let _ = writeln!(out, "## {toolset}\n");
         out.push_str("| Tool | Description | Parameters | API | Marks |\n|---|---|---|---|---|\n");
@@ -106,7 +110,7 @@ fn params(tool: &Tool) -> String {
     tool.params
         .iter()
         .map(|p| {
-            let ty = p.ty.as_str().unwrap_or("any");
+            let ty = p.ty.name();
             let loc = match p.location {
                 Location::Input => String::new(),
                 other => format!(", {}", other.as_str()),

@@ -14,6 +14,10 @@ use crate::{ToolError, build, catalog};
 pub const IGNORED_PARAMS: &[&str] = &["schema_version", "tool_version"];
 
 /// Every tool and alias; the single source of truth for tools/list, `intercom tools` and docs.
+/// Longest tool name or alias looked up, in characters: 128, the upper bound MCP gives for tool
+/// names. The longest name in the registry is well under it.
+pub const MAX_TOOL_NAME_CHARS: usize = 128;
+
 #[derive(Debug, Clone)]
 pub struct Registry {
     tools: Vec<&'static Tool>,
@@ -91,9 +95,17 @@ impl Registry {
         self.tools.iter().copied().find(|t| t.name == name)
     }
 
-    /// A tool by name or alias (exact first, then ignoring case); else the nearest names.
+    /// A tool by name or alias (exact first, then ignoring case); else the nearest names. A
+    /// name over [`MAX_TOOL_NAME_CHARS`] is refused without searching.
     pub fn lookup(&self, name: &str) -> Result<Lookup, ToolError> {
         let name = name.trim();
+        let length = name.chars().count();
+        if length > MAX_TOOL_NAME_CHARS {
+            return Err(ToolError::NameTooLong {
+                length,
+                max: MAX_TOOL_NAME_CHARS,
+            });
+        }
         if let Some(tool) = self.tool(name) {
             return Ok(Lookup { tool, alias: None });
         }
@@ -222,10 +234,18 @@ impl Registry {
         let operations: Vec<Value> = tool
             .operations
             .iter()
-            .map(|op| json!({ "method": op.method.as_str(), "path": op.path, "operation_id": op.operation_id }))
+            .map(|op| {
+                json!({
+                    "method": op.method.as_str(),
+                    "path": op.path,
+                    "operation_id": op.operation_id,
+                    "version": tool.version.unwrap_or(intercom_client::DEFAULT_VERSION),
+                })
+            })
             .collect();
         json!({
             "name": tool.name,
+            "title": tool.title,
             "toolset": tool.toolset.as_str(),
             "description": tool.description,
             "aliases": aliases,
@@ -433,10 +453,17 @@ fn respell(
         .collect();
     for given in unknown {
         let snake = snake_case(&given);
-        let target = tool.param(&snake).or_else(|| {
-            tool.param(&format!("{snake}s"))
-                .filter(|p| p.ty == JsonType::Array)
-        });
+        let synonym = SYNONYMS
+            .iter()
+            .find(|(other, _)| *other == snake)
+            .map(|(_, ours)| *ours);
+        let target = synonym
+            .and_then(|s| tool.param(s))
+            .or_else(|| tool.param(&snake))
+            .or_else(|| {
+                tool.param(&format!("{snake}s"))
+                    .filter(|p| p.ty == JsonType::Array)
+            });
         let Some(param) = target else { continue };
         if args.contains_key(param.name) {
             return Err(ToolError::validation(
@@ -451,14 +478,40 @@ fn respell(
         }
     }
     for p in tool.params {
-        if p.ty == JsonType::Array && p.items == Some(JsonType::String) {
-            if let Some(v @ Value::String(_)) = args.get_mut(p.name) {
-                *v = Value::Array(vec![v.take()]);
+        let Some(v) = args.get_mut(p.name) else {
+            continue;
+        };
+        match (p.ty, &*v) {
+            (JsonType::Array, Value::String(s)) if p.items == Some(JsonType::String) => {
+                // A list of URLs or ids may come as one comma-separated string (Sim sends them so).
+                let list: Vec<Value> = if p.name.ends_with("_urls") || p.name.ends_with("_ids") {
+                    s.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(|s| Value::String(s.to_owned()))
+                        .collect()
+                } else {
+                    vec![Value::String(s.clone())]
+                };
+                *v = Value::Array(list);
             }
+            (JsonType::Object | JsonType::ObjectOrArray, Value::String(s)) => {
+                // An object sent as JSON text (Sim does, for `query` and `custom_attributes`).
+                if let Ok(parsed @ (Value::Object(_) | Value::Array(_))) =
+                    serde_json::from_str::<Value>(s)
+                {
+                    *v = parsed;
+                }
+            }
+            _ => {}
         }
     }
     Ok(renamed)
 }
+
+/// Other names callers give parameters: `(theirs, ours)`. Sim's block says
+/// `disable_notifications` where the API says `skip_notifications`.
+const SYNONYMS: &[(&str, &str)] = &[("disable_notifications", "skip_notifications")];
 
 /// `customerIdentifier` → `customer_identifier`.
 fn snake_case(name: &str) -> String {

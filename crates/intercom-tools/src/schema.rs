@@ -51,9 +51,7 @@ fn object_schema(params: &[Param], note: impl Fn(&Param) -> Option<String>) -> V
 
 fn param_schema(p: &Param, note: Option<String>) -> Value {
     let mut map = Map::new();
-    if let Some(ty) = p.ty.as_str() {
-        map.insert("type".into(), json!(ty));
-    }
+    map.insert("type".into(), p.ty.schema_type());
     let description = match note {
         Some(note) => format!("{} {note}", p.description),
         None => p.description.to_owned(),

@@ -17,37 +17,31 @@ use crate::ToolError;
 /// Validated tool arguments: a JSON object whose keys are the tool's parameter names.
 pub type Args = Map<String, Value>;
 
-/// The API area a tool belongs to; named after the spec's tags.
+/// The API area a tool belongs to: the spec's tag in snake_case (`help_center`,
+/// `data_attributes`), or `counts` and `search` for the workflow tools that span areas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Toolset {
-    Admins,
-    Teams,
-    Contacts,
-    Companies,
-    Conversations,
-    Segments,
-    Tags,
-    Counts,
-    Tickets,
-    /// Free-form search and fetch across object types (Intercom's hosted MCP server's tools).
-    Search,
-}
+pub struct Toolset(&'static str);
 
 impl Toolset {
+    pub const ADMINS: Toolset = Toolset("admins");
+    pub const TEAMS: Toolset = Toolset("teams");
+    pub const CONTACTS: Toolset = Toolset("contacts");
+    pub const COMPANIES: Toolset = Toolset("companies");
+    pub const CONVERSATIONS: Toolset = Toolset("conversations");
+    pub const SEGMENTS: Toolset = Toolset("segments");
+    pub const TAGS: Toolset = Toolset("tags");
+    pub const COUNTS: Toolset = Toolset("counts");
+    pub const TICKETS: Toolset = Toolset("tickets");
+    /// Free-form search and fetch across object types (Intercom's hosted MCP server's tools).
+    pub const SEARCH: Toolset = Toolset("search");
+
+    /// A toolset by its snake_case name.
+    pub const fn new(name: &'static str) -> Toolset {
+        Toolset(name)
+    }
+
     pub fn as_str(self) -> &'static str {
-        match self {
-            Toolset::Admins => "admins",
-            Toolset::Teams => "teams",
-            Toolset::Contacts => "contacts",
-            Toolset::Companies => "companies",
-            Toolset::Conversations => "conversations",
-            Toolset::Segments => "segments",
-            Toolset::Tags => "tags",
-            Toolset::Counts => "counts",
-            Toolset::Tickets => "tickets",
-            Toolset::Search => "search",
-        }
+        self.0
     }
 }
 
@@ -57,14 +51,20 @@ impl std::fmt::Display for Toolset {
     }
 }
 
-/// JSON type of a parameter (`Any` emits no `type` keyword).
+/// JSON type of a parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonType {
     String,
     Integer,
+    Number,
     Boolean,
     Object,
     Array,
+    /// An object or an array of them (a recipient, or several).
+    ObjectOrArray,
+    /// A string or a number (a date given as text or as Unix seconds).
+    StringOrNumber,
+    /// Any JSON value.
     Any,
 }
 
@@ -73,10 +73,31 @@ impl JsonType {
         match self {
             JsonType::String => Some("string"),
             JsonType::Integer => Some("integer"),
+            JsonType::Number => Some("number"),
             JsonType::Boolean => Some("boolean"),
             JsonType::Object => Some("object"),
             JsonType::Array => Some("array"),
-            JsonType::Any => None,
+            JsonType::ObjectOrArray | JsonType::StringOrNumber | JsonType::Any => None,
+        }
+    }
+    /// The JSON Schema `type` keyword's value: a name, or a list of names for the unions.
+    pub fn schema_type(self) -> serde_json::Value {
+        match self {
+            JsonType::ObjectOrArray => serde_json::json!(["object", "array"]),
+            JsonType::StringOrNumber => serde_json::json!(["string", "number"]),
+            JsonType::Any => {
+                serde_json::json!(["string", "number", "boolean", "object", "array", "null"])
+            }
+            other => serde_json::json!(other.as_str()),
+        }
+    }
+    /// How docs name the type.
+    pub fn name(self) -> &'static str {
+        match self {
+            JsonType::ObjectOrArray => "object or array",
+            JsonType::StringOrNumber => "string or number",
+            JsonType::Any => "any",
+            other => other.as_str().unwrap_or("any"),
         }
     }
 }
@@ -131,6 +152,9 @@ pub struct Param {
     /// For strings naming a teammate: names, emails and `me` are looked up before the request is
     /// built (see [`crate::resolve`]).
     pub resolve: Option<Resolve>,
+    /// The API's name for the parameter when the tool's differs (`article_id` for the spec's
+    /// `id`); `None` when they are the same.
+    pub api_name: Option<&'static str>,
 }
 
 /// What a teammate parameter may name.
@@ -165,6 +189,7 @@ impl Param {
             hint: None,
             default: None,
             resolve: None,
+            api_name: None,
         }
     }
     /// A required, non-empty string id substituted into the path.
@@ -207,6 +232,10 @@ impl Param {
         self.minimum = Some(min);
         self
     }
+    pub const fn max(mut self, max: i64) -> Param {
+        self.maximum = Some(max);
+        self
+    }
     pub const fn fields(mut self, properties: &'static [Param]) -> Param {
         self.properties = properties;
         self
@@ -222,6 +251,18 @@ impl Param {
     pub const fn default(mut self, value: &'static str) -> Param {
         self.default = Some(value);
         self
+    }
+    /// The name the API gives the parameter.
+    pub const fn api_name(mut self, name: &'static str) -> Param {
+        self.api_name = Some(name);
+        self
+    }
+    /// The name sent to the API.
+    pub fn wire_name(&self) -> &'static str {
+        match self.api_name {
+            Some(n) => n,
+            None => self.name,
+        }
     }
     /// Accept teammate names, emails and `me` as well as ids.
     pub const fn resolve(mut self, kind: Resolve) -> Param {
@@ -382,6 +423,8 @@ impl std::fmt::Debug for Handler {
 #[derive(Debug, Clone, Copy)]
 pub struct Tool {
     pub name: &'static str,
+    /// A short human-readable name (MCP's `title`).
+    pub title: &'static str,
     pub toolset: Toolset,
     pub description: &'static str,
     pub params: &'static [Param],
@@ -390,6 +433,9 @@ pub struct Tool {
     /// Every operation the tool may call; the first is the one a `Direct` tool calls.
     pub operations: &'static [Operation],
     pub handler: Handler,
+    /// The `Intercom-Version` the tool sends when it is not the client's (an operation that only
+    /// newer versions have); its input schema follows that version.
+    pub version: Option<&'static str>,
 }
 
 impl Tool {

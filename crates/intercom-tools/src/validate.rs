@@ -96,6 +96,21 @@ fn check(schema: &Value, value: &Value, path: &str) -> Result<(), Violation> {
         return Ok(());
     };
 
+    if let Some(types) = schema.get("type").and_then(Value::as_array) {
+        let names: Vec<&str> = types.iter().filter_map(Value::as_str).collect();
+        if !names.iter().any(|ty| type_matches(ty, value)) {
+            let list: Vec<String> = names.iter().map(|t| article(t)).collect();
+            let message = format!(
+                "must be {}, got {}",
+                crate::schema::or_list(&list.iter().map(String::as_str).collect::<Vec<_>>()),
+                describe(value)
+            );
+            if path.is_empty() {
+                return Err(violation(path, format!("the arguments {message}")));
+            }
+            return Err(violation(path, message));
+        }
+    }
     if let Some(ty) = schema.get("type").and_then(Value::as_str) {
         if !type_matches(ty, value) {
             let mut message = format!("must be {}, got {}", article(ty), describe(value));
@@ -204,8 +219,9 @@ fn check_object(
             // filter's `value`, where `null` means "field is missing").
             let any_value = properties
                 .get(name)
-                .and_then(Value::as_object)
-                .is_some_and(|sub| !sub.contains_key("type"));
+                .and_then(|sub| sub.get("type"))
+                .and_then(Value::as_array)
+                .is_some_and(|types| types.iter().any(|t| t == "null"));
             let given = object.get(name).is_some_and(|v| !v.is_null() || any_value);
             if !given {
                 return Err(violation(&join(path, name), "is required"));

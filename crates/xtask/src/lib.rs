@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+pub mod catalog;
+pub mod sandbox;
 pub mod spec;
 
 /// One generated file: its path relative to the workspace root and its contents.
@@ -28,8 +30,9 @@ pub fn workspace_root() -> PathBuf {
 
 /// Every generated file, computed from the specs.
 pub fn outputs(specs: &spec::Specs) -> anyhow::Result<Vec<Output>> {
-    let outputs = Vec::new();
-    let _ = specs;
+    let mut outputs = Vec::new();
+    outputs.extend(catalog::outputs(specs)?);
+    outputs.extend(sandbox::outputs(specs)?);
     Ok(outputs)
 }
 

@@ -54,7 +54,9 @@ fn toolsets_are_comma_separated_and_case_insensitive() {
             "intercom_list_segments",
             "intercom_retrieve_segment",
             "intercom_list_tags",
-            "intercom_retrieve_tag"
+            "intercom_retrieve_tag",
+            "intercom_create_or_update_tag",
+            "intercom_delete_tag"
         ]
     );
 }
@@ -87,7 +89,9 @@ fn exact_tools_add_to_toolsets() {
         [
             "intercom_list_tags",
             "intercom_retrieve_tag",
-            "intercom_get_counts"
+            "intercom_get_counts",
+            "intercom_create_or_update_tag",
+            "intercom_delete_tag"
         ]
     );
 }
@@ -148,7 +152,12 @@ fn discovery_reaches_everything_unless_narrowed() {
     assert_eq!(names(Selection::new().discover(true)).len(), all);
     assert_eq!(
         names(Selection::new().discover(true).toolsets(["tags"])),
-        ["intercom_list_tags", "intercom_retrieve_tag"]
+        [
+            "intercom_list_tags",
+            "intercom_retrieve_tag",
+            "intercom_create_or_update_tag",
+            "intercom_delete_tag"
+        ]
     );
 }
 

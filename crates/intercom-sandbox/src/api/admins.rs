@@ -9,9 +9,12 @@ use serde_json::{Value, json};
 
 use super::JsonResult;
 use super::model::get_admin;
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::state::{AppState, Body};
-use crate::store::{Kind, Order};
+use crate::store::{Kind, Order, Store};
+
+/// The engine's resource holding away status reasons.
+const AWAY_STATUS_REASONS: &str = "away_status_reasons";
 
 pub(crate) async fn list(State(state): State<Arc<AppState>>) -> JsonResult {
     let admins =
@@ -76,7 +79,10 @@ pub(crate) async fn set_away(
         let mut admin = get_admin(s, &id)?;
         let enabled = body.bool_req("away_mode_enabled")?;
         let reassign = body.bool_req("away_mode_reassign")?;
-        let reason = body.id_opt("away_status_reason_id")?;
+        let reason = match body.id_opt("away_status_reason_id")? {
+            None => None,
+            Some(raw) => Some(away_status_reason(s, &raw)?),
+        };
         admin["away_mode_enabled"] = json!(enabled);
         admin["away_mode_reassign"] = json!(reassign);
         admin["away_status_reason_id"] = json!(if enabled { reason } else { None });
@@ -84,6 +90,20 @@ pub(crate) async fn set_away(
         Ok(admin)
     })?;
     Ok(Json(doc))
+}
+
+/// The integer id of a known away status reason (the ones `GET /away_status_reasons` lists).
+fn away_status_reason(s: &Store, raw: &str) -> ApiResult<i64> {
+    let known = s.record_get(AWAY_STATUS_REASONS, raw)?.is_some();
+    match raw.trim().parse::<i64>() {
+        Ok(id) if known => Ok(id),
+        _ => Err(ApiError::invalid(
+            "away_status_reason_id",
+            format!(
+                "away_status_reason_id {raw:?} is not a known away status reason; GET /away_status_reasons lists them"
+            ),
+        )),
+    }
 }
 
 pub(crate) async fn list_teams(State(state): State<Arc<AppState>>) -> JsonResult {

@@ -3,6 +3,7 @@
 
 mod admins;
 mod companies;
+mod conformance;
 mod connections;
 mod contacts;
 mod conversations;
@@ -18,3 +19,4 @@ mod spec_shapes;
 mod support;
 mod tags;
 mod tickets;
+mod versions;

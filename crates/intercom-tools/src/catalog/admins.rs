@@ -6,7 +6,9 @@ use crate::spec::{Annotations, Handler, JsonType, Operation, Param, Resolve, Too
 pub(crate) const TOOLS: &[Tool] = &[
     Tool {
         name: "intercom_list_admins",
-        toolset: Toolset::Admins,
+        title: "List admins",
+        version: None,
+        toolset: Toolset::ADMINS,
         description: "List the workspace's admins (teammates) with id, name, email and away status. Start here to find the admin_id that replies, assignments, closing and reopening need.",
         params: &[Param::query(
             "display_avatar",
@@ -20,7 +22,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_identify_admin",
-        toolset: Toolset::Admins,
+        title: "Identify admin",
+        version: None,
+        toolset: Toolset::ADMINS,
         description: "Show the admin the access token acts as, with the workspace (app) it belongs to. Useful to check a token and to get your own admin_id.",
         params: &[],
         rules: &[],
@@ -30,7 +34,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_retrieve_admin",
-        toolset: Toolset::Admins,
+        title: "Retrieve admin",
+        version: None,
+        toolset: Toolset::ADMINS,
         description: "Fetch one admin by id: name, email, job title, away mode and team memberships.",
         params: &[Param::path(
             "admin_id",

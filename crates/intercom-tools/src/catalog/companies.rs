@@ -13,7 +13,9 @@ const FILTERS: &[&str] = &["name", "company_id", "tag_id", "segment_id"];
 pub(crate) const TOOLS: &[Tool] = &[
     Tool {
         name: "intercom_list_companies",
-        toolset: Toolset::Companies,
+        title: "List companies",
+        version: None,
+        toolset: Toolset::COMPANIES,
         description: "List companies page by page, or look companies up by name, your company_id, a tag or a segment. Pages are numbered: read `pages.total_pages` and ask for the next page. For more than 10,000 companies use intercom_scroll_companies.",
         params: &[
             Param::query(
@@ -56,7 +58,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_scroll_companies",
-        toolset: Toolset::Companies,
+        title: "Scroll companies",
+        version: None,
+        toolset: Toolset::COMPANIES,
         description: "Walk through every company in batches, past the 10,000 limit of listing. The first call opens a scroll; pass the returned scroll_param to get the next batch, until `data` comes back empty. Only one scroll can be open per workspace, and it expires after a minute without use.",
         params: &[Param::query(
             "scroll_param",
@@ -74,7 +78,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_retrieve_company",
-        toolset: Toolset::Companies,
+        title: "Retrieve company",
+        version: None,
+        toolset: Toolset::COMPANIES,
         description: "Fetch one company by Intercom id: name, company_id, plan, size, spend, user count, tags and segments.",
         params: &[COMPANY_ID_PATH],
         rules: &[],
@@ -87,7 +93,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_create_or_update_company",
-        toolset: Toolset::Companies,
+        title: "Create or update company",
+        version: None,
+        toolset: Toolset::COMPANIES,
         description: "Create a company, or update the one with the same company_id (your own id for it, which cannot change later).",
         params: &[
             Param::body(
@@ -132,7 +140,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_list_company_contacts",
-        toolset: Toolset::Companies,
+        title: "List company contacts",
+        version: None,
+        toolset: Toolset::COMPANIES,
         description: "List the contacts attached to a company.",
         params: &[COMPANY_ID_PATH],
         rules: &[],
@@ -145,7 +155,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_list_company_segments",
-        toolset: Toolset::Companies,
+        title: "List company segments",
+        version: None,
+        toolset: Toolset::COMPANIES,
         description: "List the segments a company belongs to.",
         params: &[COMPANY_ID_PATH],
         rules: &[],
@@ -158,7 +170,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_delete_company",
-        toolset: Toolset::Companies,
+        title: "Delete company",
+        version: None,
+        toolset: Toolset::COMPANIES,
         description: "Delete a company for good. Its contacts stay, detached from it.",
         params: &[COMPANY_ID_PATH],
         rules: &[],

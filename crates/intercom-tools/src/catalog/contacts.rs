@@ -29,7 +29,9 @@ macro_rules! contact_fields {
 pub(crate) const TOOLS: &[Tool] = &[
     Tool {
         name: "intercom_search_contacts",
-        toolset: Toolset::Contacts,
+        title: "Search contacts",
+        version: None,
+        toolset: Toolset::CONTACTS,
         description: "Find contacts with a structured filter on fields such as email, name, role, external_id, phone, created_at, last_seen_at, tag_id or custom_attributes.<name>. Returns one page and a cursor; newly created contacts can take a few minutes to become searchable.",
         params: &[SEARCH_QUERY, SEARCH_PAGINATION],
         rules: &[SEARCH_QUERY_SHAPE],
@@ -39,7 +41,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_retrieve_contact",
-        toolset: Toolset::Contacts,
+        title: "Retrieve contact",
+        version: None,
+        toolset: Toolset::CONTACTS,
         description: "Fetch one contact by Intercom id: role, email, name, custom attributes, location, and the first page of its tags, notes and companies.",
         params: &[CONTACT_ID],
         rules: &[],
@@ -49,7 +53,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_find_contact_by_external_id",
-        toolset: Toolset::Contacts,
+        title: "Find contact by external id",
+        version: None,
+        toolset: Toolset::CONTACTS,
         description: "Fetch the contact whose external_id (your own id for them) matches exactly; the match is case-sensitive.",
         params: &[Param::path("external_id", "Your own id of the contact, as stored in external_id.")],
         rules: &[],
@@ -59,7 +65,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_list_contacts",
-        toolset: Toolset::Contacts,
+        title: "List contacts",
+        version: None,
+        toolset: Toolset::CONTACTS,
         description: "List contacts (users and leads) one page at a time; pass the returned `pages.next.starting_after` to get the next page. To filter, use intercom_search_contacts.",
         params: &[
             PER_PAGE,
@@ -78,7 +86,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_list_contact_tags",
-        toolset: Toolset::Contacts,
+        title: "List contact tags",
+        version: None,
+        toolset: Toolset::CONTACTS,
         description: "List the tags attached to a contact.",
         params: &[CONTACT_ID],
         rules: &[],
@@ -88,7 +98,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_list_contact_segments",
-        toolset: Toolset::Contacts,
+        title: "List contact segments",
+        version: None,
+        toolset: Toolset::CONTACTS,
         description: "List the segments a contact currently belongs to. Membership is computed by Intercom and can lag behind recent changes.",
         params: &[CONTACT_ID],
         rules: &[],
@@ -98,7 +110,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_list_contact_companies",
-        toolset: Toolset::Contacts,
+        title: "List contact companies",
+        version: None,
+        toolset: Toolset::CONTACTS,
         description: "List the companies a contact is attached to.",
         params: &[CONTACT_ID],
         rules: &[],
@@ -108,7 +122,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_create_contact",
-        toolset: Toolset::Contacts,
+        title: "Create contact",
+        version: None,
+        toolset: Toolset::CONTACTS,
         description: "Create a contact: a user (someone who signed up) or a lead. Give at least an email, an external_id or a role.",
         params: contact_fields!(),
         rules: &[Rule::AnyOf { fields: &["email", "external_id", "role"] }],
@@ -118,7 +134,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_update_contact",
-        toolset: Toolset::Contacts,
+        title: "Update contact",
+        version: None,
+        toolset: Toolset::CONTACTS,
         description: "Change fields of an existing contact; fields left out keep their value.",
         params: contact_fields!(CONTACT_ID),
         rules: &[Rule::AnyOf {
@@ -142,7 +160,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_delete_contact",
-        toolset: Toolset::Contacts,
+        title: "Delete contact",
+        version: None,
+        toolset: Toolset::CONTACTS,
         description: "Delete a contact for good, with its data. To hide a contact without losing it, archive it instead.",
         params: &[CONTACT_ID],
         rules: &[],
@@ -152,7 +172,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_attach_contact_to_company",
-        toolset: Toolset::Contacts,
+        title: "Attach contact to company",
+        version: None,
+        toolset: Toolset::CONTACTS,
         description: "Attach a contact to a company, given the company's Intercom id.",
         params: &[
             CONTACT_ID,
@@ -168,7 +190,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_detach_contact_from_company",
-        toolset: Toolset::Contacts,
+        title: "Detach contact from company",
+        version: None,
+        toolset: Toolset::CONTACTS,
         description: "Remove the link between a contact and a company; both stay in the workspace.",
         params: &[
             CONTACT_ID,
@@ -181,7 +205,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_attach_tag_to_contact",
-        toolset: Toolset::Contacts,
+        title: "Attach tag to contact",
+        version: None,
+        toolset: Toolset::CONTACTS,
         description: "Tag a contact with an existing tag.",
         params: &[
             CONTACT_ID,
@@ -194,7 +220,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_detach_tag_from_contact",
-        toolset: Toolset::Contacts,
+        title: "Detach tag from contact",
+        version: None,
+        toolset: Toolset::CONTACTS,
         description: "Remove a tag from a contact; the tag itself stays.",
         params: &[CONTACT_ID, Param::path("tag_id", "Intercom id of the tag.").hint(FIND_TAG)],
         rules: &[],

@@ -31,7 +31,9 @@ const USER_IDS: &[&str] = &["intercom_user_id", "email", "user_id"];
 pub(crate) const TOOLS: &[Tool] = &[
     Tool {
         name: "intercom_list_conversations",
-        toolset: Toolset::Conversations,
+        title: "List conversations",
+        version: None,
+        toolset: Toolset::CONVERSATIONS,
         description: "List conversations one page at a time. The response carries `pages.next.starting_after` when there are more; pass it back as starting_after. To filter, use intercom_search_conversations.",
         params: &[PER_PAGE, STARTING_AFTER],
         rules: &[],
@@ -41,7 +43,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_search_conversations",
-        toolset: Toolset::Conversations,
+        title: "Search conversations",
+        version: None,
+        toolset: Toolset::CONVERSATIONS,
         description: "Find conversations with a structured filter on fields such as state, open, read, created_at, updated_at, source.type, source.author.email, admin_assignee_id or team_assignee_id. Returns one page and a cursor.",
         params: &[SEARCH_QUERY, SEARCH_PAGINATION],
         rules: &[SEARCH_QUERY_SHAPE],
@@ -51,7 +55,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_retrieve_conversation",
-        toolset: Toolset::Conversations,
+        title: "Retrieve conversation",
+        version: None,
+        toolset: Toolset::CONVERSATIONS,
         description: "Fetch one conversation with its source message, state, assignees, tags and every conversation part (replies, notes, assignments, closes).",
         params: &[
             CONVERSATION_ID,
@@ -61,6 +67,11 @@ pub(crate) const TOOLS: &[Tool] = &[
                 "`plaintext` returns message bodies as plain text instead of HTML.",
             )
             .one_of(&["plaintext"]),
+            Param::query(
+                "include_translations",
+                JsonType::Boolean,
+                "Also return the translated text of each part, where Intercom translated it.",
+            ),
         ],
         rules: &[],
         annotations: Annotations::READ,
@@ -69,7 +80,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_create_conversation",
-        toolset: Toolset::Conversations,
+        title: "Create conversation",
+        version: None,
+        toolset: Toolset::CONVERSATIONS,
         description: "Start a conversation on behalf of a contact (user or lead), as if they had written in. The sender must be a contact, not an admin; to message a contact as an admin, reply to one of their conversations.",
         params: &[
             Param::body("from", JsonType::Object, "The contact who writes: `{\"type\": \"user\", \"id\": \"<contact id>\"}`.")
@@ -94,7 +107,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_reply_to_conversation",
-        toolset: Toolset::Conversations,
+        title: "Reply to conversation",
+        version: None,
+        toolset: Toolset::CONVERSATIONS,
         description: "Add a reply to a conversation: as an admin (a comment the customer sees, or an internal note) or on behalf of the contact. Plain text is escaped and wrapped in <p> (blank lines start paragraphs); HTML is cleaned to what Intercom renders; an empty reply is refused. Not idempotent: calling twice posts twice.",
         params: &[
             CONVERSATION_ID,
@@ -108,7 +123,8 @@ pub(crate) const TOOLS: &[Tool] = &[
             )
             .one_of(&["comment", "note"])
             .default("comment"),
-            Param::body("body", JsonType::String, "Text of the reply: plain text or HTML (p, br, b, strong, i, em, a, ul, ol, li, code, pre, blockquote, img).").required().non_empty(),
+            Param::body("body", JsonType::String, "Text of the reply: plain text or HTML (p, br, b, strong, i, em, a, ul, ol, li, code, pre, blockquote, img). May be left out when attachment_urls is given.").non_empty(),
+            Param::body("attachment_urls", JsonType::Array, "URLs of files to attach (up to 10): an array, or one comma-separated string.").items(JsonType::String),
             Param::body("admin_id", JsonType::String, ADMIN_BY_NAME).non_empty().hint(FIND_ADMIN).resolve(Resolve::Admin),
             Param::body("intercom_user_id", JsonType::String, "Intercom id of the contact replying.")
                 .non_empty()
@@ -118,6 +134,7 @@ pub(crate) const TOOLS: &[Tool] = &[
             Param::body("created_at", JsonType::Integer, "Unix time (seconds) to backdate the reply to.").min(0),
         ],
         rules: &[
+            Rule::AnyOf { fields: &["body", "attachment_urls"] },
             Rule::RequiredIf { field: "admin_id", when: "type", equals: &["admin"] },
             Rule::OnlyIf { field: "admin_id", when: "type", equals: &["admin"] },
             Rule::AnyOfIf { fields: USER_IDS, when: "type", equals: &["user"] },
@@ -132,7 +149,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_manage_conversation",
-        toolset: Toolset::Conversations,
+        title: "Manage conversation",
+        version: None,
+        toolset: Toolset::CONVERSATIONS,
         description: "Change a conversation's state as an admin: assign it to an admin or team, close it, reopen it, or snooze it until a time. message_type picks the action.",
         params: &[
             CONVERSATION_ID,
@@ -176,7 +195,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_update_conversation",
-        toolset: Toolset::Conversations,
+        title: "Update conversation",
+        version: None,
+        toolset: Toolset::CONVERSATIONS,
         description: "Mark a conversation read or unread, retitle it, or set its custom attributes.",
         params: &[
             CONVERSATION_ID,
@@ -192,6 +213,18 @@ pub(crate) const TOOLS: &[Tool] = &[
         annotations: Annotations::UPDATE,
         operations: &[Operation::put("/conversations/{conversation_id}", "updateConversation")],
         handler: Handler::Direct,
+    },
+    Tool {
+        name: "intercom_auto_assign_conversation",
+        title: "Auto-assign conversation",
+        version: None,
+        toolset: Toolset::CONVERSATIONS,
+        description: "Kept for the name the seeds use: Intercom's API 2.14 and 2.16 have no operation that runs assignment rules on a conversation, so this tool refuses every call and says so. Use intercom_manage_conversation with message_type `assignment` and an assignee_id.",
+        params: &[CONVERSATION_ID],
+        rules: &[],
+        annotations: Annotations::UPDATE,
+        operations: &[],
+        handler: Handler::Build(refuse_auto_assign),
     },
 ];
 
@@ -284,4 +317,14 @@ fn build_create(tool: &Tool, args: &Args) -> Result<Request, ToolError> {
         }
     }
     Ok(request)
+}
+
+/// `intercom_auto_assign_conversation` has no operation to call.
+fn refuse_auto_assign(tool: &Tool, _args: &Args) -> Result<Request, ToolError> {
+    Err(ToolError::validation(
+        tool.name,
+        "",
+        "has no operation in Intercom API 2.14 or 2.16 (assignment rules run only inside Intercom); \
+         call intercom_manage_conversation with message_type `assignment` and an assignee_id instead",
+    ))
 }

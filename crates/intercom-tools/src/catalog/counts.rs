@@ -25,7 +25,9 @@ const STATES: &[&str] = &["open", "closed", "snoozed"];
 
 pub(crate) const TOOLS: &[Tool] = &[Tool {
     name: "intercom_get_counts",
-    toolset: Toolset::Counts,
+    title: "Get counts",
+    version: None,
+    toolset: Toolset::COUNTS,
     description: "Count conversations (optionally by state), contacts, users, leads, companies, tags and segments. Intercom has no counts endpoint: each number is read from one list or search call asking for a single item, and the result says which call produced it. Counts are exact at the time of the call.",
     params: &[
         Param::input("type", JsonType::String, "What to count; leave it out to count conversations, contacts, companies, tags and segments.")

@@ -9,6 +9,8 @@ pub(crate) mod companies;
 pub(crate) mod contacts;
 pub(crate) mod conversations;
 pub(crate) mod counts;
+mod entries;
+pub(crate) mod overlay;
 pub(crate) mod search;
 pub(crate) mod segments;
 pub(crate) mod tags;
@@ -16,25 +18,44 @@ pub(crate) mod teams;
 pub(crate) mod tickets;
 pub(crate) mod workflows;
 
-/// Every built-in tool, grouped by toolset.
+/// The hand-written tools, grouped by toolset.
+const HAND_WRITTEN: [&[Tool]; 12] = [
+    admins::TOOLS,
+    teams::TOOLS,
+    conversations::TOOLS,
+    workflows::CONVERSATION_TOOLS,
+    contacts::TOOLS,
+    companies::TOOLS,
+    segments::TOOLS,
+    tags::TOOLS,
+    counts::TOOLS,
+    tickets::TOOLS,
+    workflows::TICKET_TOOLS,
+    search::TOOLS,
+];
+
+/// Every built-in tool: the hand-written ones, then those made from the generated operation data.
 pub(crate) fn all() -> Vec<&'static Tool> {
-    [
-        admins::TOOLS,
-        teams::TOOLS,
-        conversations::TOOLS,
-        workflows::CONVERSATION_TOOLS,
-        contacts::TOOLS,
-        companies::TOOLS,
-        segments::TOOLS,
-        tags::TOOLS,
-        counts::TOOLS,
-        tickets::TOOLS,
-        workflows::TICKET_TOOLS,
-        search::TOOLS,
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
+    HAND_WRITTEN
+        .into_iter()
+        .flatten()
+        .chain(overlay::tools().iter().copied())
+        .collect()
+}
+
+/// The name of the tool that calls `operation_id` (hand-written tools first).
+pub(crate) fn tool_name_of_operation(operation_id: &str) -> Option<&'static str> {
+    HAND_WRITTEN
+        .into_iter()
+        .flatten()
+        .find(|t| t.operations.iter().any(|o| o.operation_id == operation_id))
+        .map(|t| t.name)
+        .or_else(|| {
+            entries::ENTRIES
+                .iter()
+                .find(|e| e.operation_id == operation_id)
+                .map(|e| e.name)
+        })
 }
 
 pub(crate) const FIND_ADMIN: &str =

@@ -20,7 +20,9 @@ const DEFAULT_LIMIT: u32 = 5;
 pub(crate) const TOOLS: &[Tool] = &[
     Tool {
         name: "intercom_search",
-        toolset: Toolset::Search,
+        title: "Search",
+        version: None,
+        toolset: Toolset::SEARCH,
         description: "Search conversations, contacts or tickets with one query string, as Intercom's hosted MCP server's `search`: `object_type:conversations state:open source_body:contains:refund created_at>2025-01-01 limit:20`. Fields take `field:value`, `field:op:value` (eq, neq, gt, gte, lt, lte, contains, not_contains, starts_with, ends_with, in, nin) or `field>value` (= != > >= < <= ~ !~); `q:\"text\"` searches free text; dates take DD/MM/YYYY, ISO 8601, Unix seconds or 7d/yesterday. Returns summaries with prefixed ids (conversation_123, contact_abc) for fetch, and `_note` with the cursor when there are more.",
         params: &[
             Param::input(
@@ -59,7 +61,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_fetch",
-        toolset: Toolset::Search,
+        title: "Fetch",
+        version: None,
+        toolset: Toolset::SEARCH,
         description: "Fetch the whole of one conversation (with its parts), contact, company or ticket, as Intercom's hosted MCP server's `fetch`: give an id as search returns it (conversation_123, contact_abc, company_x, ticket_9), a link to it in the Intercom app, or a bare id with object_type. Returns the object under `data`, with a title and a link to the Intercom app.",
         params: &[
             Param::input(

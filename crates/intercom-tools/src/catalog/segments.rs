@@ -6,7 +6,9 @@ use crate::spec::{Annotations, Handler, JsonType, Operation, Param, Tool, Toolse
 pub(crate) const TOOLS: &[Tool] = &[
     Tool {
         name: "intercom_list_segments",
-        toolset: Toolset::Segments,
+        title: "List segments",
+        version: None,
+        toolset: Toolset::SEGMENTS,
         description: "List the workspace's segments (saved contact filters); with include_count, each carries how many contacts it holds.",
         params: &[Param::query(
             "include_count",
@@ -20,7 +22,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_retrieve_segment",
-        toolset: Toolset::Segments,
+        title: "Retrieve segment",
+        version: None,
+        toolset: Toolset::SEGMENTS,
         description: "Fetch one segment by id: name, the kind of people it holds and its count.",
         params: &[Param::path("segment_id", "Intercom id of the segment.").hint(FIND_SEGMENT)],
         rules: &[],

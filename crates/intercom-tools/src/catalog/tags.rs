@@ -6,7 +6,9 @@ use crate::spec::{Annotations, Handler, Operation, Param, Tool, Toolset};
 pub(crate) const TOOLS: &[Tool] = &[
     Tool {
         name: "intercom_list_tags",
-        toolset: Toolset::Tags,
+        title: "List tags",
+        version: None,
+        toolset: Toolset::TAGS,
         description: "List every tag of the workspace with its id and name.",
         params: &[],
         rules: &[],
@@ -16,7 +18,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_retrieve_tag",
-        toolset: Toolset::Tags,
+        title: "Retrieve tag",
+        version: None,
+        toolset: Toolset::TAGS,
         description: "Fetch one tag by id, with its name.",
         params: &[Param::path("tag_id", "Intercom id of the tag.").hint(FIND_TAG)],
         rules: &[],

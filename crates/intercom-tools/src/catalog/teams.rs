@@ -6,7 +6,9 @@ use crate::spec::{Annotations, Handler, Operation, Param, Tool, Toolset};
 pub(crate) const TOOLS: &[Tool] = &[
     Tool {
         name: "intercom_list_teams",
-        toolset: Toolset::Teams,
+        title: "List teams",
+        version: None,
+        toolset: Toolset::TEAMS,
         description: "List the workspace's teams with their ids, names and member admin ids. A team id can be an assignee_id.",
         params: &[],
         rules: &[],
@@ -16,7 +18,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_retrieve_team",
-        toolset: Toolset::Teams,
+        title: "Retrieve team",
+        version: None,
+        toolset: Toolset::TEAMS,
         description: "Fetch one team by id, with the ids of its admins.",
         params: &[Param::path("team_id", "Intercom id of the team.").hint(FIND_TEAM)],
         rules: &[],

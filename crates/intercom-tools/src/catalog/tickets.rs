@@ -10,7 +10,9 @@ pub(crate) const FIND_TICKET: &str =
 pub(crate) const TOOLS: &[Tool] = &[
     Tool {
         name: "intercom_search_tickets",
-        toolset: Toolset::Tickets,
+        title: "Search tickets",
+        version: None,
+        toolset: Toolset::TICKETS,
         description: "Find tickets with a structured filter on fields such as state (submitted, in_progress, waiting_on_customer, resolved), open, category (request, task, tracker), ticket_type_id, contact_ids, admin_assignee_id, created_at, title or ticket_attribute.<id>. Returns one page and a cursor.",
         params: &[SEARCH_QUERY, SEARCH_PAGINATION],
         rules: &[SEARCH_QUERY_SHAPE],
@@ -20,7 +22,9 @@ pub(crate) const TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_retrieve_ticket",
-        toolset: Toolset::Tickets,
+        title: "Retrieve ticket",
+        version: None,
+        toolset: Toolset::TICKETS,
         description: "Fetch one ticket by id: its type, state, attributes (title, description and the type's own), contacts, assignees and parts.",
         params: &[Param::path("ticket_id", "Intercom id of the ticket.").hint(FIND_TICKET)],
         rules: &[],

@@ -43,12 +43,12 @@ const CUSTOMER: Param = Param::input(
 
 const START: Param = Param::input(
     "start_date",
-    JsonType::Any,
+    JsonType::StringOrNumber,
     "Only items created at or after this: DD/MM/YYYY, YYYY-MM-DD, an ISO 8601 date-time, Unix seconds (milliseconds are detected), or relative (7d, 24h, 2w, today, yesterday). A day starts at midnight in the workspace's time zone. Also accepted as startDate.",
 );
 const END: Param = Param::input(
     "end_date",
-    JsonType::Any,
+    JsonType::StringOrNumber,
     "Only items created at or before this, in the same forms as start_date; a day includes all of it. Also accepted as endDate.",
 );
 const TIME_ZONE: Param = Param::input(
@@ -122,7 +122,9 @@ const ME: Operation = Operation::get("/me", "identifyAdmin");
 pub(crate) const CONVERSATION_TOOLS: &[Tool] = &[
     Tool {
         name: "intercom_search_conversations_by_customer",
-        toolset: Toolset::Conversations,
+        title: "Search conversations by customer",
+        version: None,
+        toolset: Toolset::CONVERSATIONS,
         description: "Find a customer's conversations, by email or contact id, optionally between two dates and containing keywords. One query to Intercom's search (plus one contacts search for an email), with dates, contact and keywords in the query itself; follows pages up to max_results and returns a cursor for more.",
         params: &[
             CUSTOMER,
@@ -146,7 +148,9 @@ pub(crate) const CONVERSATION_TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_list_conversations_by_date",
-        toolset: Toolset::Conversations,
+        title: "List conversations by date",
+        version: None,
+        toolset: Toolset::CONVERSATIONS,
         description: "List conversations created in a date range (any length), optionally containing some keywords and not others. The range and keywords go into Intercom's search query; pages are followed up to max_results and a cursor is returned for more. With no range, every conversation matches.",
         params: &[
             START,
@@ -172,7 +176,9 @@ pub(crate) const CONVERSATION_TOOLS: &[Tool] = &[
 pub(crate) const TICKET_TOOLS: &[Tool] = &[
     Tool {
         name: "intercom_search_tickets_by_customer",
-        toolset: Toolset::Tickets,
+        title: "Search tickets by customer",
+        version: None,
+        toolset: Toolset::TICKETS,
         description: "Find a customer's tickets, by email or contact id, optionally between two dates and in one state. One ticket search (plus one contacts search for an email); follows pages up to max_results and returns a cursor for more.",
         params: &[
             CUSTOMER,
@@ -198,7 +204,9 @@ pub(crate) const TICKET_TOOLS: &[Tool] = &[
     },
     Tool {
         name: "intercom_search_tickets_by_status",
-        toolset: Toolset::Tickets,
+        title: "Search tickets by status",
+        version: None,
+        toolset: Toolset::TICKETS,
         description: "Find tickets in a state (open, pending, resolved, or Intercom's own states), optionally created between two dates. One ticket search; follows pages up to max_results and returns a cursor for more.",
         params: &[
             TICKET_STATUS.required(),
@@ -314,7 +322,7 @@ struct Plan {
 fn read_plan(tool: &Tool, args: &Args) -> Result<Plan, ToolError> {
     let invalid =
         |(field, message): (&'static str, String)| ToolError::validation(tool.name, field, message);
-    let object = if tool.toolset == Toolset::Tickets {
+    let object = if tool.toolset == Toolset::TICKETS {
         ObjectType::Tickets
     } else {
         ObjectType::Conversations

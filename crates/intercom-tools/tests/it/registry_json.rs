@@ -1,4 +1,5 @@
 use intercom_tools::Registry;
+use serde_json::Value;
 
 /// The tools of this slice (the six core workflows of the Composio skill).
 pub const SLICE: &[&str] = &[
@@ -63,9 +64,11 @@ fn every_tool_of_the_slice_is_registered_once() {
     let before = names.len();
     names.dedup();
     assert_eq!(names.len(), before, "duplicate tool names");
-    let mut slice = SLICE.to_vec();
-    slice.sort_unstable();
-    assert_eq!(names, slice);
+    // The hand-written tools of the first slice are all still there; the rest of the catalog is
+    // generated (see catalog.rs for its coverage of the spec).
+    for name in SLICE {
+        assert!(names.contains(name), "{name} is no longer registered");
+    }
 }
 
 #[test]
@@ -90,11 +93,16 @@ fn scalekit_parameters_of_the_slice_are_accepted() {
                 "{}: Scalekit parameter `{name}` is missing",
                 tool.name
             );
-            assert_eq!(
-                prop["type"].as_str(),
-                Some(ty),
-                "{}: `{name}` has another type",
-                tool.name
+            // A union (`["object", "array"]`) accepts the seed's type when it lists it.
+            let accepts = match &prop["type"] {
+                Value::String(t) => t == ty,
+                Value::Array(types) => types.iter().any(|t| t == ty),
+                _ => false,
+            };
+            assert!(
+                accepts,
+                "{}: `{name}` has another type than {ty}: {}",
+                tool.name, prop["type"]
             );
         }
     }

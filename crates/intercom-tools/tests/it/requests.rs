@@ -146,7 +146,12 @@ fn samples() -> Vec<(&'static str, Value)> {
 #[test]
 fn every_tool_has_a_sample() {
     let samples: Vec<&str> = samples().iter().map(|(n, _)| *n).collect();
-    for tool in Registry::builtin().tools() {
+    // The hand-written tools; the generated ones are covered by catalog::requests_conform.
+    for tool in Registry::builtin()
+        .tools()
+        .iter()
+        .filter(|t| crate::registry_json::SLICE.contains(&t.name))
+    {
         assert!(
             samples.contains(&tool.name),
             "no sample arguments for {}",

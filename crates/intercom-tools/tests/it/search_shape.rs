@@ -18,7 +18,7 @@ fn ours(query: &Value) -> Result<(), String> {
     match Registry::builtin().prepare("intercom_search_contacts", json!({ "query": query })) {
         Ok(_) => Ok(()),
         Err(ToolError::Validation { field, message, .. }) => {
-            assert_eq!(field, "query");
+            assert_eq!(field, "query", "{message}");
             Err(message)
         }
         Err(other) => panic!("unexpected error: {other}"),
