@@ -90,7 +90,8 @@ fn client_code(err: &ClientError) -> u8 {
         ClientError::Unauthorized(_) => AUTH,
         ClientError::RateLimited { .. }
         | ClientError::Transport { .. }
-        | ClientError::Timeout { .. } => NETWORK,
+        | ClientError::Timeout { .. }
+        | ClientError::DeadlineExceeded { .. } => NETWORK,
         ClientError::InvalidRequest(_) | ClientError::Config(_) => USAGE,
         e if matches!(e.status(), Some(401 | 403)) => AUTH,
         _ => API,

@@ -66,6 +66,10 @@ struct Global {
     /// Intercom-Version header to send (default 2.14).
     #[arg(long, global = true, env = "INTERCOM_VERSION")]
     intercom_version: Option<String>,
+    /// Seconds a whole call may take, its attempts and retry waits together (default 60;
+    /// decimals allowed). Each attempt also has its own 30 s timeout.
+    #[arg(long, global = true, env = "INTERCOM_DEADLINE", value_name = "SECONDS")]
+    deadline: Option<String>,
     /// Run against an in-process sandbox with demo data on 127.0.0.1 (no token needed).
     #[arg(long, global = true, env = "INTERCOM_SANDBOX")]
     sandbox: bool,
@@ -319,6 +323,9 @@ async fn connect(global: &Global) -> anyhow::Result<Connection> {
     };
     if let Some(version) = &global.intercom_version {
         config = config.version(version.clone());
+    }
+    if let Some(deadline) = &global.deadline {
+        config = config.deadline(intercom_client::parse_deadline(deadline)?);
     }
     let client = Client::new(config)?;
     Ok(Connection { client, sandbox })

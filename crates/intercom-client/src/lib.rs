@@ -31,7 +31,9 @@ mod retry;
 mod transport;
 
 pub use clock::{Clock, Sleep, SystemClock, TestClock};
-pub use config::{Config, ConfigError, DEFAULT_VERSION, Region, env};
+pub use config::{
+    Config, ConfigError, DEFAULT_DEADLINE, DEFAULT_VERSION, Region, env, parse_deadline,
+};
 pub use error::{ApiError, ConnectionFailure, Error, ErrorItem};
 pub use pacing::{MAX_PACING_WAIT, RateLimit};
 pub use pagination::{PageStyle, Pages};

@@ -140,7 +140,7 @@ fn next_step(err: &ClientError, tool: Option<&Tool>) -> (&'static str, String) {
                 },
             )
         }
-        ClientError::Timeout { .. } => (
+        ClientError::Timeout { .. } | ClientError::DeadlineExceeded { .. } => (
             "timeout",
             if tool.is_some_and(|t| !t.annotations.read_only) {
                 "the request may have been applied: check (with a read tool) before calling again"

@@ -144,3 +144,19 @@ fn a_tool_name_over_128_characters_is_refused() {
         "a tool name is at most 128 characters; this one has 180",
     );
 }
+
+#[test]
+fn a_deadline_that_is_not_a_number_of_seconds_exits_2() {
+    let out = intercom(&[
+        "call",
+        "intercom_list_admins",
+        "--deadline",
+        "soon",
+        "--base-url",
+        "http://127.0.0.1:9",
+    ]);
+    usage_error(
+        &out,
+        "invalid deadline `soon`: expected a number of seconds",
+    );
+}

@@ -34,6 +34,7 @@ pub fn intercom_with_stdin_bytes(args: &[&str], stdin: Option<&[u8]>) -> Output 
         "INTERCOM_BASE_URL",
         "INTERCOM_SANDBOX",
         "INTERCOM_VERSION",
+        "INTERCOM_DEADLINE",
         "RUST_LOG",
     ] {
         cmd.env_remove(var);
