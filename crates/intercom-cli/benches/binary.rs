@@ -57,7 +57,9 @@ fn main() {
             .expect("cargo runs");
         assert!(status.success(), "the release build failed");
     }
-    let size = std::fs::metadata(&binary).expect("the release binary").len();
+    let size = std::fs::metadata(&binary)
+        .expect("the release binary")
+        .len();
     println!(
         "release binary: {} ({:.1} MB)",
         binary.display(),

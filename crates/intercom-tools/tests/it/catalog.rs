@@ -234,6 +234,16 @@ fn overrides(tool: &str, ids: &BTreeMap<&str, String>) -> Option<Value> {
             "content_ids": [{"type": "article", "id": id("article_id")}],
         }),
         "intercom_create_or_update_tag" => json!({"name": "catalog-test"}),
+        // The sandbox seeds two `Order` instances: id "1", external_id "order-0001".
+        "intercom_retrieve_custom_object_instance" | "intercom_delete_custom_object_instance" => {
+            json!({"custom_object_type_identifier": "Order", "custom_object_instance_id": "1"})
+        }
+        "intercom_list_custom_object_instances"
+        | "intercom_delete_custom_object_instance_by_external_id" => {
+            json!({"custom_object_type_identifier": "Order", "external_id": "order-0001"})
+        }
+        // The first seeded visitor keeps the spec's example user_id.
+        "intercom_retrieve_visitor" => json!({"user_id": "8a88a590-e1c3-41e2-a502-e0649dbf721c"}),
         "intercom_merge_contacts" => json!({"from": id("lead_id"), "into": id("contact_id")}),
         "intercom_attach_tag_to_contact" => {
             json!({"contact_id": id("contact_id"), "id": id("tag_id")})
