@@ -425,9 +425,9 @@ impl Shapes {
                 }
                 if let Some(props) = props {
                     for (name, prop) in props {
-                        if let Some(v) = map.remove(name) {
-                            let v = self.conform_at(v, prop, depth + 1);
-                            map.insert(name.clone(), v);
+                        // In place, so the answer keeps its key order.
+                        if let Some(slot) = map.get_mut(name) {
+                            *slot = self.conform_at(slot.take(), prop, depth + 1);
                         }
                     }
                 }

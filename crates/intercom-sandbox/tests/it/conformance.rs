@@ -98,9 +98,17 @@ impl Version {
             .map(|(k, v)| (k.clone(), translate(v)))
             .collect();
         let mut schemas = schemas;
-        // The one place the sandbox follows clients over the spec in list envelopes: page-number
+        // Where the sandbox follows clients over the spec (the README lists them): page-number
         // lists (companies) give `pages.next` as the next page's URL, as Intercom does and the
-        // SDKs read, where the spec's `cursor_pages` names a cursor object (see the README).
+        // SDKs read, where the spec's `cursor_pages` names a cursor object.
+        // And admins carry `avatar` as the `{type: "avatar", image_url}` object `/me` has, which
+        // production clients parse, where the spec's `admin` says a URL string (see the README).
+        if let Some(avatar) = schemas
+            .get_mut("admin")
+            .and_then(|s| s.pointer_mut("/properties/avatar"))
+        {
+            *avatar = json!({"anyOf": [avatar.clone(), {"type": "object", "required": ["type", "image_url"], "properties": {"type": {"enum": ["avatar"]}, "image_url": {"type": ["string", "null"]}}}]});
+        }
         if let Some(next) = schemas
             .get_mut("cursor_pages")
             .and_then(|s| s.pointer_mut("/properties/next"))
