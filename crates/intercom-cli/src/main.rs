@@ -319,6 +319,9 @@ async fn connect(global: &Global) -> anyhow::Result<Connection> {
         if let Some(url) = &global.base_url {
             config = config.base_url(url)?;
         }
+        // Other processes of this user share the workspace's rate-limit budget (an in-process
+        // sandbox is this process's alone).
+        config = config.rate_limit_dir(rate_limit_dir());
         (config, None)
     };
     if let Some(version) = &global.intercom_version {
@@ -329,6 +332,13 @@ async fn connect(global: &Global) -> anyhow::Result<Connection> {
     }
     let client = Client::new(config)?;
     Ok(Connection { client, sandbox })
+}
+
+/// Where the rate-limit budget shared between processes is kept (`INTERCOM_RATE_LIMIT_DIR`,
+/// `off` for nowhere; by default the user's cache directory).
+pub(crate) fn rate_limit_dir() -> Option<PathBuf> {
+    let value = std::env::var(intercom_client::env::RATE_LIMIT_DIR).ok();
+    intercom_client::rate_limit_dir_setting(value.as_deref())
 }
 
 /// Tool arguments from the command line: JSON text, `@file`, `-` (stdin), or nothing.

@@ -168,6 +168,9 @@ fn base_config(global: &Global, sandbox_url: Option<&str>) -> anyhow::Result<Con
     if let Some(url) = sandbox_url.or(global.base_url.as_deref()) {
         config = config.base_url(url)?;
     }
+    if sandbox_url.is_none() {
+        config = config.rate_limit_dir(crate::rate_limit_dir());
+    }
     if let Some(version) = &global.intercom_version {
         config = config.version(version.clone());
     }

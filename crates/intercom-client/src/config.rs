@@ -78,6 +78,10 @@ pub struct Config {
     /// Wait before sending when the last rate-limit headers say the window is nearly spent, so
     /// concurrent callers share the budget instead of meeting 429s. On by default.
     pub pacing: bool,
+    /// Where the rate-limit budget shared with other processes is kept (one small file per base
+    /// URL and token, named by a hash of both). `None` (the default of [`Config::new`]): only
+    /// clones of one client share it. [`Config::from_lookup`] sets the user's cache directory.
+    pub rate_limit_dir: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -91,6 +95,7 @@ impl std::fmt::Debug for Config {
             .field("max_attempts", &self.max_attempts)
             .field("user_agent", &self.user_agent)
             .field("pacing", &self.pacing)
+            .field("rate_limit_dir", &self.rate_limit_dir)
             .finish()
     }
 }
@@ -102,6 +107,8 @@ pub mod env {
     pub const REGION: &str = "INTERCOM_REGION";
     pub const BASE_URL: &str = "INTERCOM_BASE_URL";
     pub const VERSION: &str = "INTERCOM_VERSION";
+    /// The directory of the rate-limit budget shared between processes; `off` shares nothing.
+    pub const RATE_LIMIT_DIR: &str = "INTERCOM_RATE_LIMIT_DIR";
     /// The overall deadline of a call, in seconds (decimals allowed).
     pub const DEADLINE: &str = "INTERCOM_DEADLINE";
 }
@@ -122,6 +129,7 @@ impl Config {
             max_attempts: 5,
             user_agent: format!("intercom-agent-tools/{}", env!("CARGO_PKG_VERSION")),
             pacing: true,
+            rate_limit_dir: None,
         }
     }
 
@@ -160,6 +168,7 @@ impl Config {
         if let Some(deadline) = get(env::DEADLINE) {
             config = config.deadline(parse_deadline(&deadline)?);
         }
+        config.rate_limit_dir = rate_limit_dir_setting(get(env::RATE_LIMIT_DIR).as_deref());
         Ok(config)
     }
 
@@ -193,6 +202,12 @@ impl Config {
         self.max_attempts = attempts.max(1);
         self
     }
+    /// Shares the rate-limit budget with other processes through a file in `dir` (`None`:
+    /// no sharing beyond this client's clones).
+    pub fn rate_limit_dir(mut self, dir: Option<std::path::PathBuf>) -> Config {
+        self.rate_limit_dir = dir;
+        self
+    }
     /// Turns rate-limit pacing on or off.
     pub fn pacing(mut self, on: bool) -> Config {
         self.pacing = on;
@@ -216,6 +231,16 @@ impl Config {
             ));
         }
         Ok(())
+    }
+}
+
+/// The shared rate-limit directory an `INTERCOM_RATE_LIMIT_DIR` value asks for: unset or empty
+/// is the user's cache directory ([`crate::default_rate_limit_dir`]), `off` is none.
+pub fn rate_limit_dir_setting(value: Option<&str>) -> Option<std::path::PathBuf> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(off) if off.eq_ignore_ascii_case("off") => None,
+        Some(dir) => Some(dir.into()),
+        None => crate::default_rate_limit_dir(),
     }
 }
 

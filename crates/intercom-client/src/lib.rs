@@ -12,6 +12,9 @@
 //!   attempt number and the request's [`WriteSafety`]; table-tested.
 //! - Pacing: clones of a [`Client`] share the budget of the latest `X-RateLimit-*` headers
 //!   ([`Client::rate_limit`]) and wait before sending when it is nearly spent.
+//! - Shared budget: with [`Config::rate_limit_dir`] set, processes of one user against one
+//!   workspace also share the budget through a small locked file there (see
+//!   [`default_rate_limit_dir`]), so separate processes meet no 429s either.
 //! - [`Clock`]: every wait goes through the client's clock; [`TestClock`] makes retry and pacing
 //!   tests instant and lets them assert the waits ([`Client::with_clock`]).
 //! - [`Pages`]: one stream of items for cursor (query or body), page-number and scroll
@@ -28,15 +31,18 @@ mod pacing;
 mod pagination;
 mod request;
 mod retry;
+mod shared_budget;
 mod transport;
 
 pub use clock::{Clock, Sleep, SystemClock, TestClock};
 pub use config::{
     Config, ConfigError, DEFAULT_DEADLINE, DEFAULT_VERSION, Region, env, parse_deadline,
+    rate_limit_dir_setting,
 };
 pub use error::{ApiError, ConnectionFailure, Error, ErrorItem};
 pub use pacing::{MAX_PACING_WAIT, RateLimit};
 pub use pagination::{PageStyle, Pages};
 pub use request::{MAX_URL_BYTES, Method, Request, WriteSafety};
 pub use retry::{Decision, Outcome, RetryAfter, RetryPolicy};
+pub use shared_budget::{PROBE_TIMEOUT, default_rate_limit_dir};
 pub use transport::{Client, Response};

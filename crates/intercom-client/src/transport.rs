@@ -11,6 +11,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::check_version;
 use crate::error::ConnectionFailure;
 use crate::pacing::{Pacer, RateLimit};
+use crate::shared_budget::{SharedBudget, budget_file};
 use crate::{
     ApiError, Config, Error, ErrorItem, MAX_URL_BYTES, Method, Outcome, PageStyle, Pages, Request,
 };
@@ -47,6 +48,8 @@ struct Inner {
     policy: RetryPolicy,
     clock: Arc<dyn Clock>,
     pacer: Arc<Pacer>,
+    /// The budget shared with other processes, when [`Config::rate_limit_dir`] is set.
+    shared: Option<SharedBudget>,
     /// State that the layers above keep per client (see [`Client::extension`]).
     extensions: std::sync::Mutex<http::Extensions>,
 }
@@ -123,6 +126,11 @@ impl Client {
                 source: Box::new(e.without_url()),
             })?;
         let policy = RetryPolicy::new(config.max_attempts);
+        let shared = config
+            .rate_limit_dir
+            .as_deref()
+            .filter(|_| config.pacing)
+            .map(|dir| SharedBudget::new(budget_file(dir, &config.base_url, &config.token)));
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -133,6 +141,7 @@ impl Client {
                 policy,
                 clock,
                 pacer: Arc::default(),
+                shared,
                 extensions: std::sync::Mutex::default(),
             }),
         })
@@ -213,6 +222,9 @@ impl Client {
                 .pacer
                 .acquire(&*inner.clock, inner.config.pacing)
                 .await;
+            if let Some(shared) = &inner.shared {
+                shared.reserve(&*inner.clock).await;
+            }
             match started {
                 None => started = Some(inner.clock.unix()),
                 Some(_) => paced += inner.clock.unix().saturating_sub(queued),
@@ -251,6 +263,9 @@ impl Client {
                         "intercom response"
                     );
                     permit.finish(headers, inner.clock.unix());
+                    if let Some(shared) = &inner.shared {
+                        shared.record(RateLimit::from_headers(headers));
+                    }
                     Outcome::from_response(*status, headers)
                 }
                 Attempt::Failed { outcome, .. } => {
@@ -263,6 +278,9 @@ impl Client {
                         "intercom request failed"
                     );
                     drop(permit);
+                    if let Some(shared) = &inner.shared {
+                        shared.abandon();
+                    }
                     outcome.clone()
                 }
                 Attempt::TimedOut => {
@@ -274,6 +292,9 @@ impl Client {
                         "intercom request timed out"
                     );
                     drop(permit);
+                    if let Some(shared) = &inner.shared {
+                        shared.abandon();
+                    }
                     Outcome::MaybeSent { timed_out: true }
                 }
             };

@@ -39,6 +39,11 @@ pub fn intercom_with_stdin_bytes(args: &[&str], stdin: Option<&[u8]>) -> Output 
     ] {
         cmd.env_remove(var);
     }
+    // Shared rate-limit files of test runs stay out of the user's cache.
+    cmd.env(
+        "INTERCOM_RATE_LIMIT_DIR",
+        std::env::temp_dir().join("intercom-cli-tests-rate-limit"),
+    );
     cmd.stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());

@@ -7,4 +7,5 @@ mod pacing;
 mod pagination;
 mod retries;
 mod retry_policy;
+mod shared_budget;
 mod transport;
