@@ -18,6 +18,44 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// The text of the file at `path`, or a usage error that says why it cannot be read (missing,
+/// a directory, not UTF-8, no permission). `what` names the file in the message.
+pub fn read_file(path: &str, what: &str) -> Result<String, UsageError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(_) if std::path::Path::new(path).is_dir() => {
+            return Err(UsageError(format!(
+                "{what} `{path}` is a directory; give the path of a JSON file"
+            )));
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(UsageError(format!("{what} `{path}` does not exist")));
+        }
+        Err(err) => return Err(UsageError(format!("cannot read {what} `{path}`: {err}"))),
+    };
+    String::from_utf8(bytes).map_err(|err| {
+        UsageError(format!(
+            "{what} `{path}` is not UTF-8 text (invalid byte at offset {}); save it as UTF-8 JSON",
+            err.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// All of stdin as text, or a usage error when it is not UTF-8 or cannot be read.
+pub fn read_stdin(what: &str) -> Result<String, UsageError> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|err| UsageError(format!("cannot read {what} from stdin: {err}")))?;
+    String::from_utf8(bytes).map_err(|err| {
+        UsageError(format!(
+            "stdin ({what}) is not UTF-8 text (invalid byte at offset {}); send UTF-8 JSON",
+            err.utf8_error().valid_up_to()
+        ))
+    })
+}
+
 pub const API: u8 = 1;
 pub const USAGE: u8 = 2;
 pub const AUTH: u8 = 3;
@@ -52,8 +90,9 @@ fn client_code(err: &ClientError) -> u8 {
         ClientError::Unauthorized(_) => AUTH,
         ClientError::RateLimited { .. }
         | ClientError::Transport { .. }
-        | ClientError::Timeout { .. } => NETWORK,
-        ClientError::InvalidRequest(_) => USAGE,
+        | ClientError::Timeout { .. }
+        | ClientError::DeadlineExceeded { .. } => NETWORK,
+        ClientError::InvalidRequest(_) | ClientError::Config(_) => USAGE,
         e if matches!(e.status(), Some(401 | 403)) => AUTH,
         _ => API,
     }
@@ -95,6 +134,14 @@ pub fn report(err: &anyhow::Error, json_errors: bool) -> ExitCode {
                 }
                 _ => {}
             }
+        }
+        if let Some(stop) = err
+            .chain()
+            .find_map(|c| c.downcast_ref::<crate::api::Interrupted>())
+        {
+            inner["kind"] = json!("interrupted");
+            inner["resume"] = json!(stop.resume);
+            inner["items_printed"] = json!(stop.items_printed);
         }
         if let Some(api) = api {
             inner["status"] = json!(api.status);

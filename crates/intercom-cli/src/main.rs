@@ -9,7 +9,6 @@ mod mcp;
 mod output;
 mod tools;
 
-use std::io::Read as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -67,6 +66,10 @@ struct Global {
     /// Intercom-Version header to send (default 2.14).
     #[arg(long, global = true, env = "INTERCOM_VERSION")]
     intercom_version: Option<String>,
+    /// Seconds a whole call may take, its attempts and retry waits together (default 60;
+    /// decimals allowed). Each attempt also has its own 30 s timeout.
+    #[arg(long, global = true, env = "INTERCOM_DEADLINE", value_name = "SECONDS")]
+    deadline: Option<String>,
     /// Run against an in-process sandbox with demo data on 127.0.0.1 (no token needed).
     #[arg(long, global = true, env = "INTERCOM_SANDBOX")]
     sandbox: bool,
@@ -126,9 +129,14 @@ struct CallArgs {
 
 #[derive(Debug, Args)]
 struct SandboxArgs {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    /// Address to listen on: IP:PORT, or an IP alone for port 8080. Any address but a loopback
+    /// one makes the sandbox reachable from other machines (a warning says so).
+    #[arg(long, default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     listen: SocketAddr,
+    /// Serve the unauthenticated control endpoints (/_sandbox/*: request log, fault injection)
+    /// to every client, not only to loopback ones.
+    #[arg(long)]
+    expose_controls: bool,
     /// Bearer token the sandbox accepts (never printed). Its own flag: the global --token and
     /// INTERCOM_TOKEN are the Intercom token a client sends, and are never read here.
     #[arg(
@@ -235,9 +243,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 return output::print_json(&serde_json::to_value(vec![&request])?, mode);
             }
             let conn = connect(&cli.global).await?;
-            let result = api::send(&conn.client, request, args.paginate).await;
+            let result = api::send(&conn.client, request, &args, mode).await;
             conn.close().await;
-            output::print_json(&result?, mode)
+            result
         }
         Command::Sandbox(args) => {
             if cli.global.token_on_command_line {
@@ -316,6 +324,9 @@ async fn connect(global: &Global) -> anyhow::Result<Connection> {
     if let Some(version) = &global.intercom_version {
         config = config.version(version.clone());
     }
+    if let Some(deadline) = &global.deadline {
+        config = config.deadline(intercom_client::parse_deadline(deadline)?);
+    }
     let client = Client::new(config)?;
     Ok(Connection { client, sandbox })
 }
@@ -324,15 +335,8 @@ async fn connect(global: &Global) -> anyhow::Result<Connection> {
 fn read_input(input: Option<&str>) -> anyhow::Result<Value> {
     let text = match input {
         None => return Ok(Value::Null),
-        Some("-") => {
-            let mut buf = String::new();
-            std::io::stdin()
-                .read_to_string(&mut buf)
-                .context("cannot read the arguments from stdin")?;
-            buf
-        }
-        Some(arg) if arg.starts_with('@') => std::fs::read_to_string(&arg[1..])
-            .with_context(|| format!("cannot read the arguments file `{}`", &arg[1..]))?,
+        Some("-") => exit::read_stdin("the arguments")?,
+        Some(arg) if arg.starts_with('@') => exit::read_file(&arg[1..], "the arguments file")?,
         Some(arg) => arg.to_owned(),
     };
     if text.trim().is_empty() {
@@ -363,6 +367,10 @@ async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
     if let Some(n) = args.rate_limit {
         config = config.rate_limit_per_window(n);
     }
+    config = config.expose_controls(args.expose_controls);
+    if let Some(warning) = listen_warning(args.listen, args.expose_controls) {
+        eprintln!("{warning}");
+    }
     let running = Sandbox::open(config)
         .context("cannot open the sandbox")?
         .bind(args.listen)
@@ -382,6 +390,34 @@ async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `--listen`: `IP:PORT`, or an IP alone (port 8080).
+fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let ip = text.trim_start_matches('[').trim_end_matches(']');
+    ip.parse::<std::net::IpAddr>()
+        .map(|ip| SocketAddr::new(ip, 8080))
+        .map_err(|_| format!("{text:?} is not an address; use IP:PORT (127.0.0.1:8080) or an IP"))
+}
+
+/// What to say on stderr before listening on `addr`: nothing on a loopback address.
+fn listen_warning(addr: SocketAddr, expose_controls: bool) -> Option<String> {
+    if addr.ip().to_canonical().is_loopback() {
+        return None;
+    }
+    let controls = if expose_controls {
+        "and --expose-controls serves its unauthenticated control endpoints (/_sandbox/*: the \
+         request log, fault injection) to all of them"
+    } else {
+        "its API needs the sandbox token; the unauthenticated control endpoints (/_sandbox/*) \
+         still answer loopback clients only (--expose-controls opens them)"
+    };
+    Some(format!(
+        "warning: the sandbox listens on {addr}, which other machines can reach; {controls}"
+    ))
+}
+
 /// Where the sandbox's token came from, for the banner: never the token itself.
 fn token_source(token: &str) -> &'static str {
     if token == DEFAULT_TOKEN {
@@ -390,5 +426,42 @@ fn token_source(token: &str) -> &'static str {
         "set by INTERCOM_SANDBOX_TOKEN"
     } else {
         "set by --sandbox-token"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{listen_warning, parse_listen};
+
+    #[test]
+    fn listening_beyond_loopback_is_warned_about() {
+        for quiet in ["127.0.0.1:8080", "[::1]:0", "127.0.0.2:1"] {
+            assert_eq!(
+                listen_warning(quiet.parse().unwrap(), true),
+                None,
+                "{quiet}"
+            );
+        }
+        for open in ["0.0.0.0:8080", "[::]:8080", "192.168.1.4:80"] {
+            let warning = listen_warning(open.parse().unwrap(), false).unwrap();
+            assert!(warning.starts_with("warning: "), "{warning}");
+            assert!(warning.contains("loopback clients only"), "{warning}");
+            let exposed = listen_warning(open.parse().unwrap(), true).unwrap();
+            assert!(exposed.contains("to all of them"), "{exposed}");
+        }
+    }
+
+    #[test]
+    fn listen_takes_an_ip_alone() {
+        assert_eq!(
+            parse_listen("0.0.0.0").unwrap(),
+            "0.0.0.0:8080".parse().unwrap()
+        );
+        assert_eq!(parse_listen("::").unwrap(), "[::]:8080".parse().unwrap());
+        assert_eq!(
+            parse_listen("127.0.0.1:9").unwrap(),
+            "127.0.0.1:9".parse().unwrap()
+        );
+        assert!(parse_listen("localhost").unwrap_err().contains("IP:PORT"));
     }
 }

@@ -171,6 +171,9 @@ fn base_config(global: &Global, sandbox_url: Option<&str>) -> anyhow::Result<Con
     if let Some(version) = &global.intercom_version {
         config = config.version(version.clone());
     }
+    if let Some(deadline) = &global.deadline {
+        config = config.deadline(intercom_client::parse_deadline(deadline)?);
+    }
     // Fail now, not on the first request, if the configuration cannot make a client.
     Client::new(config.clone())?;
     Ok(config)

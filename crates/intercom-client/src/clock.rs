@@ -18,6 +18,13 @@ pub trait Clock: Send + Sync + std::fmt::Debug + 'static {
     fn now(&self) -> SystemTime;
     /// A future that completes after `duration`.
     fn sleep(&self, duration: Duration) -> Sleep;
+    /// A future that completes when one attempt has run for `duration` (the per-attempt
+    /// timeout). Unlike [`Clock::sleep`] it races a request in flight, so a test clock must not
+    /// fire it at once: [`TestClock`] waits for real (or the shorter time set by
+    /// [`TestClock::with_hang_after`]) and then moves its time forward by `duration`.
+    fn timeout(&self, duration: Duration) -> Sleep {
+        self.sleep(duration)
+    }
     /// A number in `[0, 1]` that spreads retry waits ([`crate::RetryPolicy::backoff`]).
     fn jitter(&self) -> f64 {
         rand::random::<f64>()
@@ -56,6 +63,8 @@ struct TestClockState {
     now: SystemTime,
     sleeps: Vec<Duration>,
     jitter: f64,
+    /// Real time after which an attempt timeout fires (`None`: the timeout itself).
+    hang_after: Option<Duration>,
 }
 
 impl TestClock {
@@ -66,12 +75,20 @@ impl TestClock {
                 now: UNIX_EPOCH + Duration::from_secs(unix_seconds),
                 sleeps: Vec::new(),
                 jitter: 1.0,
+                hang_after: None,
             })),
         }
     }
     /// Sets the value [`Clock::jitter`] returns.
     pub fn with_jitter(self, jitter: f64) -> TestClock {
         self.lock().jitter = jitter;
+        self
+    }
+    /// Makes attempt timeouts ([`Clock::timeout`]) fire after `real` wall time instead of their
+    /// full duration, while the clock still moves forward by the full duration: a server that
+    /// hangs for 30 s a try is simulated in a few milliseconds.
+    pub fn with_hang_after(self, real: Duration) -> TestClock {
+        self.lock().hang_after = Some(real);
         self
     }
     /// Moves time forward without recording a sleep.
@@ -105,6 +122,14 @@ impl Clock for TestClock {
                 state.now += duration;
             }
             tokio::task::yield_now().await;
+        })
+    }
+    fn timeout(&self, duration: Duration) -> Sleep {
+        let clock = self.clone();
+        let real = self.lock().hang_after.unwrap_or(duration).min(duration);
+        Box::pin(async move {
+            tokio::time::sleep(real).await;
+            clock.lock().now += duration;
         })
     }
     fn jitter(&self) -> f64 {

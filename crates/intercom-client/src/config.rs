@@ -47,6 +47,10 @@ pub enum ConfigError {
     /// The token cannot be sent in an HTTP header. The token itself is never shown.
     #[error("invalid access token: {0}")]
     Token(&'static str),
+    #[error(
+        "invalid deadline `{0}`: expected a number of seconds above 0 and at most 86400, e.g. 60 or 2.5"
+    )]
+    Deadline(String),
     #[error("invalid API version `{version}`: {reason}")]
     Version {
         version: String,
@@ -64,6 +68,10 @@ pub struct Config {
     pub version: String,
     /// Time allowed for one attempt (connect, send and read the whole response).
     pub timeout: Duration,
+    /// Time allowed for a whole call: its attempts and the retry waits between them (default
+    /// 60 s). No retry wait is begun that would end past it, and the last attempt gets only
+    /// what is left. Waits for the rate budget (pacing) are not counted.
+    pub deadline: Duration,
     /// Attempts per request, the first one included (1 disables retries).
     pub max_attempts: u32,
     pub user_agent: String,
@@ -79,6 +87,7 @@ impl std::fmt::Debug for Config {
             .field("base_url", &self.base_url)
             .field("version", &self.version)
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .field("max_attempts", &self.max_attempts)
             .field("user_agent", &self.user_agent)
             .field("pacing", &self.pacing)
@@ -93,7 +102,13 @@ pub mod env {
     pub const REGION: &str = "INTERCOM_REGION";
     pub const BASE_URL: &str = "INTERCOM_BASE_URL";
     pub const VERSION: &str = "INTERCOM_VERSION";
+    /// The overall deadline of a call, in seconds (decimals allowed).
+    pub const DEADLINE: &str = "INTERCOM_DEADLINE";
 }
+
+/// The overall deadline of a call unless configured: 60 s, two full attempts at the default
+/// 30 s timeout, or many quick retries.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
 
 impl Config {
     /// A config for `token` against the US region with the defaults.
@@ -103,6 +118,7 @@ impl Config {
             base_url: Region::Us.base_url().to_owned(),
             version: DEFAULT_VERSION.to_owned(),
             timeout: Duration::from_secs(30),
+            deadline: DEFAULT_DEADLINE,
             max_attempts: 5,
             user_agent: format!("intercom-agent-tools/{}", env!("CARGO_PKG_VERSION")),
             pacing: true,
@@ -141,6 +157,9 @@ impl Config {
             config = config.version(version);
             check_version(&config.version)?;
         }
+        if let Some(deadline) = get(env::DEADLINE) {
+            config = config.deadline(parse_deadline(&deadline)?);
+        }
         Ok(config)
     }
 
@@ -162,6 +181,11 @@ impl Config {
     /// Time allowed for each attempt.
     pub fn timeout(mut self, timeout: Duration) -> Config {
         self.timeout = timeout;
+        self
+    }
+    /// Time allowed for a whole call, retries and waits included (0 is treated as 1 ms).
+    pub fn deadline(mut self, deadline: Duration) -> Config {
+        self.deadline = deadline.max(Duration::from_millis(1));
         self
     }
     /// Attempts per request, the first included; `1` disables retries (0 is treated as 1).
@@ -193,6 +217,16 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// A deadline in seconds: a positive number, decimals allowed, at most a day.
+pub fn parse_deadline(text: &str) -> Result<Duration, ConfigError> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| ConfigError::Deadline(text.to_owned()))
 }
 
 /// An `Intercom-Version` value must be a short header-safe word (`2.14`, `Preview`).

@@ -52,6 +52,18 @@ pub enum Error {
     /// No answer within the configured timeout.
     #[error("request to {url} timed out after {timeout:?}")]
     Timeout { url: String, timeout: Duration },
+    /// The call's overall deadline ([`crate::Config::deadline`]) passed before it got an answer;
+    /// `last` is how the last attempt failed, when one was made.
+    #[error(
+        "no answer from {url} within the call's deadline of {deadline:?} ({attempts} attempt(s))"
+    )]
+    DeadlineExceeded {
+        url: String,
+        deadline: Duration,
+        attempts: u32,
+        #[source]
+        last: Option<Box<Error>>,
+    },
     /// A 2xx response whose body was not the JSON expected.
     #[error("could not decode the response of {url}")]
     Decode {

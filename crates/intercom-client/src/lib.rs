@@ -31,10 +31,12 @@ mod retry;
 mod transport;
 
 pub use clock::{Clock, Sleep, SystemClock, TestClock};
-pub use config::{Config, ConfigError, DEFAULT_VERSION, Region, env};
+pub use config::{
+    Config, ConfigError, DEFAULT_DEADLINE, DEFAULT_VERSION, Region, env, parse_deadline,
+};
 pub use error::{ApiError, ConnectionFailure, Error, ErrorItem};
 pub use pacing::{MAX_PACING_WAIT, RateLimit};
 pub use pagination::{PageStyle, Pages};
-pub use request::{Method, Request, WriteSafety};
+pub use request::{MAX_URL_BYTES, Method, Request, WriteSafety};
 pub use retry::{Decision, Outcome, RetryAfter, RetryPolicy};
 pub use transport::{Client, Response};

@@ -103,6 +103,8 @@ struct Walker {
     /// An error found while reading a page that was itself fine (a repeated cursor): the page
     /// is delivered first, the error on the next call.
     failed: Option<Error>,
+    /// The request whose page could not be fetched, once the walk stopped on it.
+    stopped_at: Option<Request>,
 }
 
 impl Pages {
@@ -120,6 +122,7 @@ impl Pages {
             last_items: None,
             items_fetched: 0,
             failed: None,
+            stopped_at: None,
         };
         Pages {
             walker: Some(walker),
@@ -151,6 +154,14 @@ impl Pages {
             return Ok(None);
         }
         walker.next_page().await
+    }
+
+    /// After the walk stopped because a page could not be fetched: the request of that page.
+    /// A new walk from it (`client.paginate(request.clone(), style)`) goes on where this one
+    /// stopped, so nothing already delivered comes twice and nothing is skipped. `None` while
+    /// the walk goes on, after it ended normally, or when it stopped on a repeated cursor.
+    pub fn resume_request(&self) -> Option<&Request> {
+        self.walker.as_ref()?.stopped_at.as_ref()
     }
 
     /// A stream of whole pages (the raw JSON of each) instead of items.
@@ -221,8 +232,20 @@ impl Walker {
         let Some(request) = self.next.take() else {
             return Ok(None);
         };
-        let page = self.client.json(&request).await?;
-        let count = items_of(&page, self.style.items_key(), &request)?.len();
+        let page = match self.client.json(&request).await {
+            Ok(page) => page,
+            Err(error) => {
+                self.stopped_at = Some(request);
+                return Err(error);
+            }
+        };
+        let count = match items_of(&page, self.style.items_key(), &request) {
+            Ok(items) => items.len(),
+            Err(error) => {
+                self.stopped_at = Some(request);
+                return Err(error);
+            }
+        };
         self.items_fetched += count;
         match self.follow(&request, &page, count) {
             Ok(next) => self.next = next,

@@ -3,6 +3,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// Longest URL (scheme, host, path and query) the client sends: 8,192 bytes. Intercom does not
+/// publish a limit; 8 KiB is the request-line limit common to web servers and proxies, so a
+/// longer URL would most likely be cut off or refused on the way. A request over it fails with
+/// [`crate::Error::InvalidRequest`] before anything is sent.
+pub const MAX_URL_BYTES: usize = 8 * 1024;
+
 /// HTTP methods Intercom uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]

@@ -11,7 +11,9 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::check_version;
 use crate::error::ConnectionFailure;
 use crate::pacing::{Pacer, RateLimit};
-use crate::{ApiError, Config, Error, ErrorItem, Method, Outcome, PageStyle, Pages, Request};
+use crate::{
+    ApiError, Config, Error, ErrorItem, MAX_URL_BYTES, Method, Outcome, PageStyle, Pages, Request,
+};
 use crate::{Decision, RetryPolicy};
 
 /// Longest raw (non-JSON) error body kept in [`ApiError::raw_body`].
@@ -70,6 +72,8 @@ enum Attempt {
         outcome: Outcome,
         error: reqwest::Error,
     },
+    /// No whole answer within the attempt's time (the request may have been sent).
+    TimedOut,
 }
 
 fn install_crypto_provider() {
@@ -110,8 +114,8 @@ impl Client {
                 config.user_agent
             ))
         })?;
+        // The per-attempt timeout is the clock's (`Clock::timeout`), so tests can simulate hangs.
         let http = reqwest::Client::builder()
-            .timeout(config.timeout)
             .user_agent(user_agent)
             .build()
             .map_err(|e| Error::Transport {
@@ -190,18 +194,50 @@ impl Client {
             None => None,
         };
         let shown_url = display_url(&url);
+        // The deadline counts attempts and retry waits, not waits for the rate budget: those
+        // are bounded by MAX_PACING_WAIT each, and a call queued behind others must not fail
+        // for having waited its turn.
+        let deadline = inner.config.deadline;
+        let mut started: Option<std::time::Duration> = None;
+        let mut paced = std::time::Duration::ZERO;
+        let spent = |started: Option<std::time::Duration>, paced| {
+            started.map_or(std::time::Duration::ZERO, |s| {
+                inner.clock.unix().saturating_sub(s).saturating_sub(paced)
+            })
+        };
         let mut attempt = 0u32;
+        let mut last: Option<Error> = None;
         loop {
-            attempt += 1;
+            let queued = inner.clock.unix();
             let permit = inner
                 .pacer
                 .acquire(&*inner.clock, inner.config.pacing)
                 .await;
-            let started = Instant::now();
-            let result = self
-                .attempt(request.method, &url, &version, body.clone())
-                .await;
-            let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            match started {
+                None => started = Some(inner.clock.unix()),
+                Some(_) => paced += inner.clock.unix().saturating_sub(queued),
+            }
+            let Some(left) = deadline
+                .checked_sub(spent(started, paced))
+                .filter(|d| !d.is_zero())
+            else {
+                drop(permit);
+                return Err(Error::DeadlineExceeded {
+                    url: shown_url,
+                    deadline,
+                    attempts: attempt,
+                    last: last.map(Box::new),
+                });
+            };
+            attempt += 1;
+            let per_attempt = inner.config.timeout.min(left);
+            let wall = Instant::now();
+            let result = tokio::select! {
+                biased;
+                result = self.attempt(request.method, &url, &version, body.clone()) => result,
+                () = inner.clock.timeout(per_attempt) => Attempt::TimedOut,
+            };
+            let elapsed_ms = u64::try_from(wall.elapsed().as_millis()).unwrap_or(u64::MAX);
             let outcome = match &result {
                 Attempt::Answered {
                     status, headers, ..
@@ -229,6 +265,17 @@ impl Client {
                     drop(permit);
                     outcome.clone()
                 }
+                Attempt::TimedOut => {
+                    tracing::debug!(
+                        method = request.method.as_str(),
+                        path = %request.path,
+                        attempt,
+                        timeout_ms = u64::try_from(per_attempt.as_millis()).unwrap_or(u64::MAX),
+                        "intercom request timed out"
+                    );
+                    drop(permit);
+                    Outcome::MaybeSent { timed_out: true }
+                }
             };
             if let Attempt::Answered {
                 status: 200..=299, ..
@@ -242,6 +289,23 @@ impl Client {
                 .decide(&outcome, attempt, request.safety, now, inner.clock.jitter())
             {
                 Decision::RetryAfter(wait) => {
+                    let error =
+                        self.failure(result, &outcome, attempt, now, per_attempt, &shown_url);
+                    if spent(started, paced).saturating_add(wait) >= deadline {
+                        tracing::debug!(
+                            method = request.method.as_str(),
+                            path = %request.path,
+                            attempt,
+                            "not retrying: the wait would end past the call's deadline"
+                        );
+                        return Err(Error::DeadlineExceeded {
+                            url: shown_url,
+                            deadline,
+                            attempts: attempt,
+                            last: Some(Box::new(error)),
+                        });
+                    }
+                    last = Some(error);
                     tracing::debug!(
                         method = request.method.as_str(),
                         path = %request.path,
@@ -252,7 +316,14 @@ impl Client {
                     inner.clock.sleep(wait).await;
                 }
                 Decision::Return => {
-                    return Err(self.failure(result, &outcome, attempt, now, shown_url));
+                    return Err(self.failure(
+                        result,
+                        &outcome,
+                        attempt,
+                        now,
+                        per_attempt,
+                        &shown_url,
+                    ));
                 }
             }
         }
@@ -327,8 +398,10 @@ impl Client {
         outcome: &Outcome,
         attempt: u32,
         now: u64,
-        url: String,
+        timeout: std::time::Duration,
+        url: &str,
     ) -> Error {
+        let url = url.to_owned();
         match result {
             Attempt::Answered {
                 status,
@@ -346,13 +419,11 @@ impl Client {
                     _ => Error::Api(error),
                 }
             }
+            Attempt::TimedOut => Error::Timeout { url, timeout },
             Attempt::Failed { outcome, error } => {
                 let error = error.without_url();
                 match outcome {
-                    Outcome::MaybeSent { timed_out: true } => Error::Timeout {
-                        url,
-                        timeout: self.inner.config.timeout,
-                    },
+                    Outcome::MaybeSent { timed_out: true } => Error::Timeout { url, timeout },
                     Outcome::NotSent => Error::Transport {
                         url,
                         source: Box::new(ConnectionFailure::NotSent(Box::new(error))),
@@ -369,6 +440,17 @@ impl Client {
     /// Base URL + path (checked) + query pairs (encoded).
     fn build_url(&self, request: &Request) -> Result<url::Url, Error> {
         let path = request.path.as_str();
+        let too_long = |what: &str, length: usize| {
+            Error::InvalidRequest(format!(
+                "field `{what}`: the URL would be {length} bytes or more, over the {MAX_URL_BYTES} \
+                 this client sends (Intercom publishes no limit; 8 KiB is what web servers and \
+                 proxies commonly accept); shorten the ids or query values, or send long values \
+                 in a request body where the endpoint takes one"
+            ))
+        };
+        if path.len() > MAX_URL_BYTES {
+            return Err(too_long("path", path.len()));
+        }
         let bad = |why: &str| Error::InvalidRequest(format!("field `path`: `{path}` {why}"));
         if !path.starts_with('/') {
             return Err(bad("must start with `/`"));
@@ -401,9 +483,20 @@ impl Client {
                 ));
             }
         }
+        let raw_query: usize = request
+            .query
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 2)
+            .sum();
+        if url.as_str().len() + raw_query > MAX_URL_BYTES {
+            return Err(too_long("query", url.as_str().len() + raw_query));
+        }
         if !request.query.is_empty() {
             url.query_pairs_mut()
                 .extend_pairs(request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+        if url.as_str().len() > MAX_URL_BYTES {
+            return Err(too_long("query", url.as_str().len()));
         }
         Ok(url)
     }

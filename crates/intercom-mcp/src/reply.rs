@@ -65,6 +65,7 @@ pub fn tool_error(err: &ToolError, tool: Option<&Tool>) -> CallToolResult {
             details.insert("suggestions".into(), json!(suggestions));
             failure("unknown_tool", err.to_string(), details)
         }
+        ToolError::NameTooLong { .. } => failure("unknown_tool", err.to_string(), details),
         ToolError::Validation { tool, field, .. } => {
             details.insert("tool".into(), json!(tool));
             details.insert("field".into(), json!(field));
@@ -139,7 +140,7 @@ fn next_step(err: &ClientError, tool: Option<&Tool>) -> (&'static str, String) {
                 },
             )
         }
-        ClientError::Timeout { .. } => (
+        ClientError::Timeout { .. } | ClientError::DeadlineExceeded { .. } => (
             "timeout",
             if tool.is_some_and(|t| !t.annotations.read_only) {
                 "the request may have been applied: check (with a read tool) before calling again"

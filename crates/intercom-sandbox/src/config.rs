@@ -30,6 +30,9 @@ pub struct SandboxConfig {
     pub default_version: String,
     /// Time source; the wall clock unless a test injects one.
     pub clock: Arc<dyn Clock>,
+    /// Serve the unauthenticated `/_sandbox/*` control endpoints to peers that are not on a
+    /// loopback address (they get 403 otherwise). Default false.
+    pub expose_controls: bool,
 }
 
 impl Default for SandboxConfig {
@@ -44,6 +47,7 @@ impl Default for SandboxConfig {
             rate_limit_per_window: 1000,
             default_version: "2.14".to_owned(),
             clock: Arc::new(SystemClock),
+            expose_controls: false,
         }
     }
 }
@@ -104,6 +108,12 @@ impl SandboxConfig {
     /// Sets the version assumed when a request sends no `Intercom-Version`.
     pub fn default_version(mut self, version: impl Into<String>) -> Self {
         self.default_version = version.into();
+        self
+    }
+
+    /// Serves the control endpoints to every peer, not only loopback ones.
+    pub fn expose_controls(mut self, expose: bool) -> Self {
+        self.expose_controls = expose;
         self
     }
 

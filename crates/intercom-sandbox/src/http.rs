@@ -260,7 +260,7 @@ async fn dispatch(
     }
     let response = match response {
         Some(r) => r,
-        None => api::engine::serve(&state, newest, &params, parts.uri.query(), &bytes),
+        None => api::engine::serve(&state, shape, newest, &params, parts.uri.query(), &bytes),
     };
     render(response, shape, asked).await
 }
@@ -463,10 +463,7 @@ async fn gate(State(state): State<Arc<AppState>>, request: Request, next: Next) 
     } else {
         match check_version(&state, request.headers()) {
             Err(err) => err.into_response(),
-            Ok(()) => match take_fault(&state, request.method().as_str(), &path) {
-                Some(err) => err.into_response(),
-                None => next.run(request).await,
-            },
+            Ok(()) => crate::faults::run(&state, request, next).await,
         }
     };
     let headers = response.headers_mut();
@@ -501,35 +498,7 @@ fn check_version(_state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
     .with_field("Intercom-Version"))
 }
 
-fn take_fault(state: &AppState, method: &str, path: &str) -> Option<ApiError> {
-    let mut faults = lock(&state.faults);
-    let index = faults.iter().position(|f| {
-        path.starts_with(&f.path_prefix)
-            && f.method
-                .as_deref()
-                .is_none_or(|m| m.eq_ignore_ascii_case(method))
-    })?;
-    let fault = &mut faults[index];
-    let status = fault.status;
-    let code = fault
-        .code
-        .clone()
-        .unwrap_or_else(|| default_fault_code(status).to_owned());
-    let message = fault
-        .message
-        .clone()
-        .unwrap_or_else(|| format!("Injected sandbox fault ({})", status.as_u16()));
-    let retry_after = fault.retry_after;
-    fault.remaining = fault.remaining.saturating_sub(1);
-    if fault.remaining == 0 {
-        faults.remove(index);
-    }
-    let mut err = ApiError::new(status, code, message);
-    err.retry_after = retry_after;
-    Some(err)
-}
-
-fn default_fault_code(status: StatusCode) -> &'static str {
+pub(crate) fn default_fault_code(status: StatusCode) -> &'static str {
     match status.as_u16() {
         400 | 413 | 415 => "parameter_invalid",
         401 => "unauthorized",

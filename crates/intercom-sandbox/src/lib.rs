@@ -10,11 +10,13 @@ mod api;
 mod clock;
 mod config;
 mod error;
+mod faults;
 mod http;
 mod openapi;
 mod plaintext;
 pub mod search;
 mod seed;
+mod serve;
 mod state;
 mod store;
 
@@ -29,6 +31,7 @@ pub use error::SandboxError;
 #[derive(Clone)]
 pub struct Sandbox {
     state: Arc<state::AppState>,
+    expose_controls: bool,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -41,9 +44,11 @@ impl Sandbox {
     /// Opens (or creates) the store named by `config.db_path`, in memory when it is `None`, and
     /// seeds the demo workspace when the store is empty.
     pub fn open(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
+        let expose_controls = config.expose_controls;
         let state = state::AppState::open(config)?;
         Ok(Sandbox {
             state: Arc::new(state),
+            expose_controls,
         })
     }
 
@@ -58,6 +63,10 @@ impl Sandbox {
     }
 
     /// Binds `addr` and serves the API on a background task until [`RunningSandbox::shutdown`].
+    ///
+    /// Each request body is read in full before it is answered (so early answers keep the
+    /// connection alive), and the `/_sandbox/*` control endpoints answer loopback peers only
+    /// unless [`SandboxConfig::expose_controls`] is set.
     pub async fn bind(self, addr: SocketAddr) -> Result<RunningSandbox, SandboxError> {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -66,17 +75,11 @@ impl Sandbox {
             .local_addr()
             .map_err(|source| SandboxError::Bind { addr, source })?;
         let router = self.router();
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = rx.await;
-                })
-                .await;
-            if let Err(err) = served {
-                tracing::error!(error = %err, "sandbox server stopped with an error");
-            }
-        });
+        let options = serve::Options {
+            expose_controls: self.expose_controls,
+        };
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(serve::serve(listener, router, options, rx));
         Ok(RunningSandbox {
             local_addr,
             shutdown: tx,
@@ -89,7 +92,7 @@ impl Sandbox {
 #[derive(Debug)]
 pub struct RunningSandbox {
     local_addr: SocketAddr,
-    shutdown: tokio::sync::oneshot::Sender<()>,
+    shutdown: tokio::sync::watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -106,7 +109,7 @@ impl RunningSandbox {
 
     /// Stops accepting connections, lets in-flight requests finish and waits for the task.
     pub async fn shutdown(self) {
-        let _ = self.shutdown.send(());
+        let _ = self.shutdown.send(true);
         let _ = self.task.await;
     }
 }

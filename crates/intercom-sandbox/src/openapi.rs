@@ -3,6 +3,7 @@
 //! done with its schemas: matching a request to its operation, making a demo value for a schema
 //! ([`Shapes::synthesize`]) and rendering a value in a version's shape ([`Shapes::conform`]).
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
@@ -38,6 +39,8 @@ pub(crate) struct Operation {
     pub segments: Vec<Segment>,
     pub status: u16,
     pub response: Option<Value>,
+    /// The request body's schema.
+    pub body: Option<Value>,
     pub required_body: Vec<String>,
     pub required_query: Vec<String>,
 }
@@ -125,6 +128,7 @@ impl Shapes {
                         segments,
                         status: op["status"].as_u64().unwrap_or(200) as u16,
                         response: Some(op["response"].take()).filter(|v| !v.is_null()),
+                        body: Some(op["body"].take()).filter(|v| !v.is_null()),
                         required_body: strings(&op["required_body"]),
                         required_query: strings(&op["required_query"]),
                         path,
@@ -188,10 +192,10 @@ impl Shapes {
     }
 
     /// `allOf` parts merged into one object schema (properties and required keys).
-    fn flatten(&self, schema: &Value) -> Value {
+    fn flatten<'a>(&'a self, schema: &'a Value) -> Cow<'a, Value> {
         let schema = self.resolve(schema);
         let Some(parts) = schema.get("allOf").and_then(Value::as_array) else {
-            return schema.clone();
+            return Cow::Borrowed(schema);
         };
         let mut props = Map::new();
         let mut required = Vec::new();
@@ -210,7 +214,7 @@ impl Shapes {
         if let Some(p) = schema.get("properties").and_then(Value::as_object) {
             props.extend(p.clone());
         }
-        json!({"type": "object", "properties": props, "required": required})
+        Cow::Owned(json!({"type": "object", "properties": props, "required": required}))
     }
 
     /// The properties of an object schema (through `$ref` and `allOf`), in order.
@@ -452,7 +456,10 @@ impl Shapes {
     /// The `oneOf` branch meant for `value`: the one whose `type` enum names the value's
     /// `type`, else the first of the value's JSON type.
     fn pick_branch(&self, value: &Value, branches: &[Value]) -> Value {
-        let flat: Vec<Value> = branches.iter().map(|b| self.flatten(b)).collect();
+        let flat: Vec<Value> = branches
+            .iter()
+            .map(|b| self.flatten(b).into_owned())
+            .collect();
         if let Some(t) = value.get("type") {
             if let Some(b) = flat.iter().find(|b| {
                 b.pointer("/properties/type/enum")

@@ -19,18 +19,6 @@ pub(crate) const VERSIONS: &[&str] = &[
     "2.8", "2.9", "2.10", "2.11", "2.12", "2.13", "2.14", "2.15", "2.16", "Preview", "Unstable",
 ];
 
-/// An injected failure waiting for matching requests.
-#[derive(Debug, Clone)]
-pub(crate) struct Fault {
-    pub path_prefix: String,
-    pub method: Option<String>,
-    pub status: StatusCode,
-    pub remaining: u32,
-    pub retry_after: Option<u64>,
-    pub code: Option<String>,
-    pub message: Option<String>,
-}
-
 /// The one open companies scroll.
 #[derive(Debug, Clone)]
 pub(crate) struct Scroll {
@@ -53,7 +41,7 @@ pub(crate) struct AppState {
     pub clock: Arc<dyn Clock>,
     pub window: Mutex<Window>,
     pub log: Mutex<VecDeque<Value>>,
-    pub faults: Mutex<Vec<Fault>>,
+    pub faults: crate::faults::Faults,
     pub scroll: Mutex<Option<Scroll>>,
     pub me_admin_id: String,
     pub app: Value,
@@ -98,7 +86,7 @@ impl AppState {
             clock: config.clock,
             window: Mutex::new(Window::default()),
             log: Mutex::new(VecDeque::new()),
-            faults: Mutex::new(Vec::new()),
+            faults: crate::faults::Faults::default(),
             scroll: Mutex::new(None),
             me_admin_id: workspace.me_admin_id,
             app: workspace.app,
@@ -335,6 +323,10 @@ impl Params {
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
         )
+    }
+
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {

@@ -3,7 +3,9 @@
 //! Every resource kind lives in its own table of `(seq, id, k1, k2, doc)`: `seq` orders rows
 //! for cursors, `id` is Intercom's id, `k1`/`k2` are lookup keys specific to the kind (see
 //! [`Kind`]) and `doc` is exactly the JSON the API returns for the object, which is what the
-//! search compiler filters on. Relations (tagging, company membership, segment membership) live
+//! search compiler filters on. Documents are stored as SQLite's binary JSON (`jsonb`), which the
+//! JSON functions read without parsing text, and read back as text with `json(doc)`; the fields
+//! searched most have expression indexes (`search::INDEXED_PATHS`). Relations (tagging, company membership, segment membership) live
 //! in one `links` table. Nothing outside this module writes SQL, so another backend (PostgreSQL)
 //! can replace it behind the same methods.
 
@@ -232,6 +234,19 @@ impl Store {
                 sql.push_str(&format!("CREATE INDEX IF NOT EXISTS {t}_k2 ON {t} (k2);"));
             }
         }
+        for (table, paths) in crate::search::INDEXED_PATHS {
+            for (i, (path, fold)) in paths.iter().enumerate() {
+                let expr = format!("json_extract(doc, '{path}')");
+                let expr = if *fold {
+                    format!("lower({expr})")
+                } else {
+                    expr
+                };
+                sql.push_str(&format!(
+                    "CREATE INDEX IF NOT EXISTS {table}_search_{i} ON {table} ({expr});"
+                ));
+            }
+        }
         self.conn.execute_batch(&sql)
     }
 
@@ -290,7 +305,7 @@ impl Store {
     /// Inserts a document already serialized to JSON text.
     pub fn insert_raw(&self, kind: Kind, id: &str, keys: &Keys, json: &str) -> SqlResult<i64> {
         let sql = format!(
-            "INSERT INTO {} (id, k1, k2, doc) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO {} (id, k1, k2, doc) VALUES (?1, ?2, ?3, jsonb(?4))",
             kind.table()
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -301,7 +316,7 @@ impl Store {
     /// Replaces the document and keys of an existing row; false when there is none.
     pub fn update(&self, kind: Kind, id: &str, keys: &Keys, doc: &Value) -> SqlResult<bool> {
         let sql = format!(
-            "UPDATE {} SET k1 = ?2, k2 = ?3, doc = ?4 WHERE id = ?1",
+            "UPDATE {} SET k1 = ?2, k2 = ?3, doc = jsonb(?4) WHERE id = ?1",
             kind.table()
         );
         let n = self.conn.prepare_cached(&sql)?.execute(params![
@@ -315,7 +330,7 @@ impl Store {
 
     /// Replaces only the document.
     pub fn update_doc(&self, kind: Kind, id: &str, doc: &Value) -> SqlResult<bool> {
-        let sql = format!("UPDATE {} SET doc = ?2 WHERE id = ?1", kind.table());
+        let sql = format!("UPDATE {} SET doc = jsonb(?2) WHERE id = ?1", kind.table());
         let n = self
             .conn
             .prepare_cached(&sql)?
@@ -324,7 +339,7 @@ impl Store {
     }
 
     pub fn get(&self, kind: Kind, id: &str) -> SqlResult<Option<Value>> {
-        let sql = format!("SELECT doc FROM {} WHERE id = ?1", kind.table());
+        let sql = format!("SELECT json(doc) FROM {} WHERE id = ?1", kind.table());
         let text: Option<String> = self
             .conn
             .prepare_cached(&sql)?
@@ -336,7 +351,7 @@ impl Store {
     /// Rows whose lookup key equals `value`, in `seq` order.
     pub fn find_by(&self, kind: Kind, key: Key, value: &str) -> SqlResult<Vec<Row>> {
         let sql = format!(
-            "SELECT seq, id, doc FROM {} WHERE {} = ?1 ORDER BY seq",
+            "SELECT seq, id, json(doc) FROM {} WHERE {} = ?1 ORDER BY seq",
             kind.table(),
             key.column()
         );
@@ -378,7 +393,7 @@ impl Store {
         let dir = if order == Order::Asc { "ASC" } else { "DESC" };
         params.push(rusqlite::types::Value::Integer(limit as i64));
         let sql = format!(
-            "SELECT seq, id, doc FROM {} {where_sql} ORDER BY seq {dir} LIMIT ?{}",
+            "SELECT seq, id, json(doc) FROM {} {where_sql} ORDER BY seq {dir} LIMIT ?{}",
             kind.table(),
             params.len()
         );
@@ -413,7 +428,7 @@ impl Store {
             (page.saturating_sub(1) * per_page) as i64,
         ));
         let sql = format!(
-            "SELECT seq, id, doc FROM {} {where_sql} ORDER BY seq {dir} LIMIT ?{limit_at} OFFSET ?{}",
+            "SELECT seq, id, json(doc) FROM {} {where_sql} ORDER BY seq {dir} LIMIT ?{limit_at} OFFSET ?{}",
             kind.table(),
             params.len()
         );

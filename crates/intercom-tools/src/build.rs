@@ -57,6 +57,12 @@ pub fn from_operation(tool: &Tool, op: &Operation, args: &Args) -> Result<Reques
     Ok(request)
 }
 
+/// Longest value, in characters, of an argument that goes into the URL path (the ids:
+/// `conversation_id`, `contact_id`, ...). Intercom's own ids are at most a few dozen characters;
+/// 255 leaves room for identifiers chosen by a workspace (custom object types, external ids)
+/// while a runaway value is refused before anything is sent.
+pub const MAX_ID_CHARS: usize = 255;
+
 /// Replaces every `{name}` of `template` with the percent-encoded argument.
 pub fn expand_path(tool: &Tool, template: &str, args: &Args) -> Result<String, ToolError> {
     let mut out = String::with_capacity(template.len() + 16);
@@ -77,6 +83,14 @@ pub fn expand_path(tool: &Tool, template: &str, args: &Args) -> Result<String, T
             Some(Value::Number(n)) => n.to_string(),
             _ => return Err(ToolError::validation(tool.name, name, "is required")),
         };
+        let chars = value.chars().count();
+        if chars > MAX_ID_CHARS {
+            return Err(ToolError::validation(
+                tool.name,
+                name,
+                format!("is {chars} characters long; an id in the URL is at most {MAX_ID_CHARS}"),
+            ));
+        }
         out.push_str(&encode_segment(&value));
         rest = &rest[end + 1..];
     }

@@ -11,6 +11,10 @@ pub enum ToolError {
         suggestions: Vec<String>,
     },
 
+    /// The tool name is longer than any tool name can be.
+    #[error("a tool name is at most {max} characters; this one has {length}")]
+    NameTooLong { length: usize, max: usize },
+
     /// The arguments were refused before any request was sent.
     #[error("invalid input for `{tool}`: {}", field_message(.field, .message))]
     Validation {
@@ -47,7 +51,9 @@ impl ToolError {
     pub fn is_usage(&self) -> bool {
         matches!(
             self,
-            ToolError::UnknownTool { .. } | ToolError::Validation { .. }
+            ToolError::UnknownTool { .. }
+                | ToolError::NameTooLong { .. }
+                | ToolError::Validation { .. }
         )
     }
 

@@ -36,8 +36,9 @@ pub mod validate;
 
 pub use aliases::Alias;
 pub use body::html_body;
+pub use build::MAX_ID_CHARS;
 pub use error::ToolError;
-pub use registry::{Call, IGNORED_PARAMS, Lookup, Registry};
+pub use registry::{Call, IGNORED_PARAMS, Lookup, MAX_TOOL_NAME_CHARS, Registry};
 pub use shape::{ResponseFormat, ShapeDefaults, ShapeOptions, Shaped, shape};
 pub use spec::{
     Annotations, Args, Handler, JsonType, Location, Operation, Param, Resolve, Rule, Tool, Toolset,

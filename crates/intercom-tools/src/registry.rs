@@ -14,6 +14,10 @@ use crate::{ToolError, build, catalog};
 pub const IGNORED_PARAMS: &[&str] = &["schema_version", "tool_version"];
 
 /// Every tool and alias; the single source of truth for tools/list, `intercom tools` and docs.
+/// Longest tool name or alias looked up, in characters: 128, the upper bound MCP gives for tool
+/// names. The longest name in the registry is well under it.
+pub const MAX_TOOL_NAME_CHARS: usize = 128;
+
 #[derive(Debug, Clone)]
 pub struct Registry {
     tools: Vec<&'static Tool>,
@@ -91,9 +95,17 @@ impl Registry {
         self.tools.iter().copied().find(|t| t.name == name)
     }
 
-    /// A tool by name or alias (exact first, then ignoring case); else the nearest names.
+    /// A tool by name or alias (exact first, then ignoring case); else the nearest names. A
+    /// name over [`MAX_TOOL_NAME_CHARS`] is refused without searching.
     pub fn lookup(&self, name: &str) -> Result<Lookup, ToolError> {
         let name = name.trim();
+        let length = name.chars().count();
+        if length > MAX_TOOL_NAME_CHARS {
+            return Err(ToolError::NameTooLong {
+                length,
+                max: MAX_TOOL_NAME_CHARS,
+            });
+        }
         if let Some(tool) = self.tool(name) {
             return Ok(Lookup { tool, alias: None });
         }

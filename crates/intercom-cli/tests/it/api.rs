@@ -2,7 +2,23 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use crate::{intercom, intercom_with_stdin, json};
+use crate::{intercom, intercom_with_stdin, json, stderr, stdout};
+
+/// The JSON Lines `--paginate` prints when piped, as one array.
+fn lines(out: &std::process::Output) -> Value {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstderr: {}",
+        out.status.code(),
+        stderr(out)
+    );
+    Value::Array(
+        stdout(out)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect(),
+    )
+}
 
 fn unique_ids(items: &Value) -> usize {
     items
@@ -35,7 +51,7 @@ fn paginate_a_cursor_list() {
         "--sandbox-contacts",
         "23",
     ]);
-    let items = json(&out);
+    let items = lines(&out);
     assert_eq!(items.as_array().unwrap().len(), 23);
     assert_eq!(unique_ids(&items), 23);
 }
@@ -57,13 +73,13 @@ fn paginate_a_search_with_the_cursor_in_the_body() {
         ],
         Some(query),
     );
-    let items = json(&out);
+    let items = lines(&out);
     assert_eq!(unique_ids(&items), 17);
 }
 
 #[test]
 fn paginate_page_numbers_and_scroll() {
-    let all = json(&intercom(&[
+    let all = lines(&intercom(&[
         "api",
         "GET",
         "/companies/scroll",
@@ -74,7 +90,7 @@ fn paginate_page_numbers_and_scroll() {
     assert!(total > 3, "{all}");
     assert_eq!(unique_ids(&all), total);
 
-    let paged = json(&intercom(&[
+    let paged = lines(&intercom(&[
         "api",
         "POST",
         "/companies/list?per_page=2",

@@ -1,10 +1,12 @@
 //! Tests that run the built `intercom` binary.
 
 mod api;
+mod bulk;
 mod call;
 mod doc_commands;
 mod docs;
 mod errors;
+mod hygiene;
 mod mcp;
 mod sandbox;
 mod secrets;
@@ -18,6 +20,10 @@ pub fn intercom(args: &[&str]) -> Output {
 }
 
 pub fn intercom_with_stdin(args: &[&str], stdin: Option<&str>) -> Output {
+    intercom_with_stdin_bytes(args, stdin.map(str::as_bytes))
+}
+
+pub fn intercom_with_stdin_bytes(args: &[&str], stdin: Option<&[u8]>) -> Output {
     use std::io::Write as _;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_intercom"));
     cmd.args(args);
@@ -28,6 +34,7 @@ pub fn intercom_with_stdin(args: &[&str], stdin: Option<&str>) -> Output {
         "INTERCOM_BASE_URL",
         "INTERCOM_SANDBOX",
         "INTERCOM_VERSION",
+        "INTERCOM_DEADLINE",
         "RUST_LOG",
     ] {
         cmd.env_remove(var);
@@ -37,12 +44,7 @@ pub fn intercom_with_stdin(args: &[&str], stdin: Option<&str>) -> Output {
         .stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().expect("run intercom");
     if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("wait for intercom")

@@ -1,6 +1,7 @@
 //! Integration tests of intercom-client, all against servers on 127.0.0.1 with a test clock.
 
 mod config;
+mod deadline;
 mod mock;
 mod pacing;
 mod pagination;

@@ -446,3 +446,50 @@ async fn an_error_mid_walk_comes_after_the_items_before_it() {
     assert_eq!(results[0].as_ref().unwrap()["id"], "c1");
     assert_eq!(results[1].as_ref().unwrap_err().status(), Some(404));
 }
+
+#[tokio::test]
+async fn a_walk_stopped_by_a_failed_page_resumes_from_that_page() {
+    // The second page fails once for good (a 500 is not retried); a walk from
+    // `resume_request` delivers the rest: every item once, in order.
+    let failed_once = std::sync::atomic::AtomicBool::new(false);
+    let mock = Mock::with_handler(move |seen: &Seen| {
+        let offset = offset_of(seen.query_value("starting_after").as_deref());
+        if offset == PER_PAGE && !failed_once.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return Reply::error(500, "server_error", "down");
+        }
+        Reply::ok(cursor_page("data", offset))
+    })
+    .await;
+    let (client, _) = client(&mock.base_url);
+    let style = PageStyle::cursor_query("data");
+    let mut pages = client.paginate(
+        Request::get("/contacts").query("per_page", "3"),
+        style.clone(),
+    );
+    let mut got = Vec::new();
+    assert!(pages.resume_request().is_none());
+    let error = loop {
+        match pages.next().await {
+            Some(Ok(item)) => got.push(item),
+            Some(Err(error)) => break error,
+            None => panic!("the walk should fail on the second page"),
+        }
+    };
+    assert_eq!(error.status(), Some(500));
+    assert_eq!(ids(&got), expected_ids()[..PER_PAGE]);
+    assert!(pages.next().await.is_none(), "an error ends the walk");
+    let resume = pages
+        .resume_request()
+        .expect("the failed page's request")
+        .clone();
+    assert_eq!(
+        resume.query,
+        vec![
+            ("per_page".to_owned(), "3".to_owned()),
+            ("starting_after".to_owned(), format!("cur-{PER_PAGE}"))
+        ]
+    );
+    let rest: Vec<Value> = client.paginate(resume, style).try_collect().await.unwrap();
+    got.extend(rest);
+    assert_eq!(ids(&got), expected_ids());
+}

@@ -406,3 +406,33 @@ async fn debug_logs_name_the_call_but_never_the_token_or_headers() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_url_over_the_limit_is_refused_before_sending() {
+    use intercom_client::MAX_URL_BYTES;
+    let mock = Mock::scripted(vec![]).await;
+    let (client, _) = client(&mock.base_url);
+    let huge_id = "7".repeat(10 * 1024 * 1024);
+    for request in [
+        Request::get(format!("/contacts/{huge_id}")),
+        Request::get("/contacts").query("email", "x".repeat(MAX_URL_BYTES)),
+    ] {
+        let err = client.send(&request).await.unwrap_err();
+        let Error::InvalidRequest(message) = &err else {
+            panic!("expected InvalidRequest, got {err:?}")
+        };
+        assert!(
+            message.contains("over the 8192 this client sends"),
+            "{message}"
+        );
+        assert!(
+            message.len() < 400,
+            "the id is not echoed: {} bytes",
+            message.len()
+        );
+    }
+    // Just under the limit goes out.
+    let fits = Request::get("/contacts").query("q", "x".repeat(MAX_URL_BYTES - 200));
+    let _ = client.send(&fits).await;
+    assert_eq!(mock.count(), 1, "only the request that fits was sent");
+}

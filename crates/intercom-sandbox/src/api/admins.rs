@@ -5,7 +5,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::{Path, State};
 use bytes::Bytes;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::JsonResult;
 use super::model::get_admin;
@@ -19,9 +19,13 @@ const AWAY_STATUS_REASONS: &str = "away_status_reasons";
 pub(crate) async fn list(State(state): State<Arc<AppState>>) -> JsonResult {
     let admins =
         state.tx(|s| Ok(s.page(Kind::Admin, None, None, Order::Asc, usize::MAX >> 1)?))?;
+    let admins: Vec<Value> = super::docs(admins)
+        .into_iter()
+        .map(with_avatar_object)
+        .collect();
     Ok(Json(json!({
         "type": "admin.list",
-        "admins": super::docs(admins),
+        "admins": admins,
     })))
 }
 
@@ -47,7 +51,22 @@ pub(crate) async fn retrieve(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
 ) -> JsonResult {
-    Ok(Json(state.tx(|s| get_admin(s, &id))?))
+    Ok(Json(with_avatar_object(state.tx(|s| get_admin(s, &id))?)))
+}
+
+/// An admin as `GET /admins` and `/admins/{id}` answer it: `avatar` as the object
+/// `{type: "avatar", image_url}` that `/me` gives, which Intercom's official SDKs and bulk
+/// extractors parse, where the spec's `admin` schema says a URL string (see the README's list of
+/// places where the sandbox follows clients over the spec).
+fn with_avatar_object(mut admin: Value) -> Value {
+    if let Some(url) = admin
+        .get("avatar")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    {
+        admin["avatar"] = json!({"type": "avatar", "image_url": url});
+    }
+    admin
 }
 
 pub(crate) async fn set_away(

@@ -21,7 +21,9 @@ use serde_json::{Map, Value, json};
 use crate::error::{ApiError, ApiResult};
 use crate::openapi::{self, Operation, Segment, Shape, Shapes};
 use crate::state::{AppState, Body, Params};
-use crate::store::Store;
+use crate::store::{Key, Kind, Rel, Store};
+
+use super::{custom_objects, model};
 
 /// Resources whose unknown ids answer 404 (the stateful list); the others answer a demo
 /// object for an id they do not hold.
@@ -146,10 +148,13 @@ fn item_schema(table: &Shapes, resource: &str) -> Option<Value> {
                 from_create = op.response.clone();
             }
             Verb::List(r) if r == resource && from_list.is_none() => {
-                from_list = op
-                    .response
-                    .as_ref()
-                    .and_then(|s| list_items_schema(table, s));
+                from_list = op.response.as_ref().and_then(|s| {
+                    if is_list(table, s, resource) {
+                        list_items_schema(table, s)
+                    } else {
+                        Some(s.clone())
+                    }
+                });
             }
             _ => {}
         }
@@ -205,6 +210,29 @@ fn array_key(table: &Shapes, schema: &Value) -> Option<String> {
         .map(|(k, _)| format!("/{k}"))
 }
 
+/// Whether an answer schema is a list envelope (a `*.list` type, `data`/`pages`, or an array
+/// named after the resource, like the `events` of `GET /events`).
+fn is_list(table: &Shapes, schema: &Value, resource: &str) -> bool {
+    let props = table.properties(schema);
+    let plural = resource.rsplit('/').next().unwrap_or(resource);
+    if props
+        .iter()
+        .any(|(k, p)| k == plural && table.kind(p) == "array")
+    {
+        return true;
+    }
+    let typed_list = table
+        .synthesize(schema)
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t == "list" || t.ends_with(".list") || t.ends_with("_list"));
+    typed_list
+        || props
+            .iter()
+            .any(|(k, _)| k == "data" || k == "pages" || k == "total_count")
+        || table.kind(schema) == "array"
+}
+
 /// Puts `value` at `pointer` in `doc`, making the objects on the way.
 fn put_at(doc: &mut Value, pointer: &str, value: Value) {
     let mut slot = doc;
@@ -222,6 +250,7 @@ fn put_at(doc: &mut Value, pointer: &str, value: Value) {
 
 /// Seeds every listable resource with a few records, the same for every store.
 pub(crate) fn seed(s: &Store) -> rusqlite::Result<()> {
+    custom_objects::seed(s)?;
     if s.meta(SEEDED)?.is_some() {
         return Ok(());
     }
@@ -249,6 +278,19 @@ pub(crate) fn seed(s: &Store) -> rusqlite::Result<()> {
             stamp(&mut doc, FIRST_SEEDED_AT + 3600 * n as i64, true);
             if let Some(name) = doc.get_mut("name").filter(|v| v.is_string()) {
                 *name = json!(format!("Demo {} {}", resource.replace('_', " "), n + 1));
+            }
+            // Keys clients look records up by differ from record to record (the first keeps the
+            // spec's example).
+            for key in ["title", "user_id", "external_id", "email"] {
+                if n == 0 {
+                    break;
+                }
+                if let Some(Value::String(text)) = doc.get_mut(key) {
+                    *text = match text.split_once('@') {
+                        Some((local, domain)) => format!("{local}+{}@{domain}", n + 1),
+                        None => format!("{text} {}", n + 1),
+                    };
+                }
             }
             s.record_insert(&resource, &id, None, &doc)?;
         }
@@ -349,8 +391,31 @@ fn answer(op: &Operation, value: Option<Value>) -> Response {
     }
 }
 
-/// Required body fields and query parameters of `op`, with errors naming them.
-fn check_required(op: &Operation, body: &Body, params: &Params) -> ApiResult<()> {
+/// Required body fields and query parameters of `op`, and the types of the body's top-level
+/// fields, with errors naming the field.
+fn check_request(table: &Shapes, op: &Operation, body: &Body, params: &Params) -> ApiResult<()> {
+    if let Some(schema) = &op.body {
+        for (name, prop) in table.properties(schema) {
+            let Some(value) = body.raw(&name).filter(|v| !v.is_null()) else {
+                continue;
+            };
+            if !table.fits(value, &prop) {
+                let kind = table.kind(&prop);
+                let wanted = if kind.is_empty() {
+                    "another shape".to_owned()
+                } else {
+                    format!("a value of type {kind}")
+                };
+                return Err(ApiError::invalid(
+                    &name,
+                    format!(
+                        "{name} must be {wanted} (with the fields and values the API allows), not {}",
+                        crate::state::json_type(value)
+                    ),
+                ));
+            }
+        }
+    }
     for field in &op.required_body {
         if body.raw(field).is_none_or(Value::is_null) {
             return Err(ApiError::missing(field, format!("{field} is required")));
@@ -364,6 +429,43 @@ fn check_required(op: &Operation, body: &Body, params: &Params) -> ApiResult<()>
             ));
         }
     }
+    Ok(())
+}
+
+/// A record nested under a hand-written resource (`/contacts/{id}/notes`) needs that resource:
+/// an unknown parent answers its own 404.
+fn check_parent(s: &Store, op: &Operation, params: &[String]) -> ApiResult<()> {
+    let (Some(Segment::Literal(root)), Some(Segment::Param(_))) =
+        (op.segments.first(), op.segments.get(1))
+    else {
+        return Ok(());
+    };
+    let Some(id) = params.first() else {
+        return Ok(());
+    };
+    let nested = op.segments.len() > 2;
+    match root.as_str() {
+        "contacts" if nested => model::get_contact(s, id).map(drop),
+        "companies" if nested => model::get_company(s, id).map(drop),
+        "conversations" => model::get_conversation(s, id).map(drop),
+        "tickets" if nested => model::get_ticket(s, id).map(drop),
+        "admins" if nested => model::get_admin(s, id).map(drop),
+        "ticket_types" if nested => model::get_ticket_type(s, id).map(drop),
+        "teams" if nested => match s.get(Kind::Team, id)? {
+            Some(_) => Ok(()),
+            None => Err(ApiError::not_found("team_not_found", "Team not found")),
+        },
+        _ => Ok(()),
+    }
+}
+
+/// `DELETE /conversations/{id}` (2.16): the conversation, its parts and its tags go.
+fn delete_conversation(s: &Store, id: &str) -> ApiResult<()> {
+    for part in s.find_by(Kind::Part, Key::K1, id)? {
+        s.delete(Kind::Part, &part.id)?;
+    }
+    s.unlink_all_from(Rel::ConversationTag, id)?;
+    s.delete(Kind::Conversation, id)?;
     Ok(())
 }
 
@@ -389,12 +491,13 @@ fn parent_of(op: &Operation, params: &[String]) -> Option<String> {
 /// Serves `op` (of the 2.16 table: records are kept in 2.16's shape).
 pub(crate) fn serve(
     state: &AppState,
+    shape: Shape,
     op: &Operation,
     params: &[String],
     query: Option<&str>,
     bytes: &[u8],
 ) -> Response {
-    match serve_inner(state, op, params, query, bytes) {
+    match serve_inner(state, shape, op, params, query, bytes) {
         Ok(response) => response,
         Err(err) => err.into_response(),
     }
@@ -402,6 +505,7 @@ pub(crate) fn serve(
 
 fn serve_inner(
     state: &AppState,
+    shape: Shape,
     op: &Operation,
     params: &[String],
     query: Option<&str>,
@@ -410,7 +514,7 @@ fn serve_inner(
     let table = openapi::table(Shape::V2_16);
     let body = Body::parse(bytes)?;
     let query_params = Params::parse(query);
-    check_required(op, &body, &query_params)?;
+    check_request(table, op, &body, &query_params)?;
     let fields: Map<String, Value> = body
         .keys()
         .filter_map(|k| Some((k.clone(), body.raw(k)?.clone())))
@@ -419,12 +523,44 @@ fn serve_inner(
     let last_param = params.last().cloned();
     let verb = classify(table, op);
     let value = state.tx(|s| -> ApiResult<Option<Value>> {
+        check_parent(s, op, params)?;
+        if literal(op.segments.first()) == Some("custom_object_instances") {
+            return custom_objects::serve(
+                s,
+                shape,
+                &op.method,
+                params,
+                &query_params,
+                &fields,
+                now,
+            )
+            .map(Some);
+        }
+        if op.method == "DELETE" && op.shape() == "/conversations/{}" {
+            delete_conversation(s, params.first().map_or("", String::as_str))?;
+        }
         Ok(match &verb {
             Verb::List(resource) | Verb::Search(resource) => {
                 let Some(schema) = &op.response else {
                     return Ok(None);
                 };
                 let mut docs = s.record_list(resource, parent_of(op, params).as_deref())?;
+                if !is_list(table, schema, resource) {
+                    // A lookup by query (`GET /visitors?user_id=`): the record whose fields
+                    // match every query parameter it has.
+                    let found = docs.into_iter().find(|d| {
+                        query_params.pairs().all(|(k, v)| match d.get(k) {
+                            Some(Value::String(x)) => x == v,
+                            Some(Value::Number(n)) => n.to_string() == v,
+                            _ => true,
+                        })
+                    });
+                    return match found {
+                        Some(doc) => Ok(Some(doc)),
+                        None if STATEFUL.contains(&resource.as_str()) => Err(not_found(resource)),
+                        None => Ok(Some(demo(table, op, "", &fields))),
+                    };
+                }
                 if matches!(verb, Verb::Search(_)) {
                     let words: Vec<String> = ["phrase", "query", "q"]
                         .iter()
@@ -444,6 +580,9 @@ fn serve_inner(
                 let total = docs.len();
                 docs.truncate(per_page);
                 let mut envelope = table.synthesize(schema);
+                if envelope.is_array() {
+                    return Ok(Some(Value::Array(docs)));
+                }
                 if let Some(pointer) = array_key(table, schema) {
                     put_at(&mut envelope, &pointer, Value::Array(docs));
                 }

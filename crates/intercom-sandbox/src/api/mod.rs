@@ -4,6 +4,7 @@ pub(crate) mod admins;
 pub(crate) mod companies;
 pub(crate) mod contacts;
 pub(crate) mod conversations;
+pub(crate) mod custom_objects;
 pub(crate) mod engine;
 pub(crate) mod model;
 pub(crate) mod sandbox;

@@ -47,7 +47,7 @@ use jiff::tz::TimeZone;
 use serde_json::Value;
 
 pub use fields::{FieldInfo, FieldKind, searchable_fields};
-pub use sql::register_functions;
+pub use sql::{INDEXED_PATHS, register_functions};
 
 /// Which resource a search runs over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

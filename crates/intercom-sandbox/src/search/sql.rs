@@ -154,7 +154,19 @@ impl Writer {
                 self.sql(")");
             }
             Node::Filter(filter) => match &filter.access {
-                Access::Path(keys) => self.scalar(&json_path(keys), &filter.test),
+                Access::Path(keys) => {
+                    if let Some(hint) = index_hint(keys, &filter.test) {
+                        let text = hint.sql(&self.doc);
+                        self.sql("(");
+                        self.sql(&text);
+                        self.params.extend(hint.params);
+                        self.sql(" AND ");
+                        self.scalar(&json_path(keys), &filter.test);
+                        self.sql(")");
+                    } else {
+                        self.scalar(&json_path(keys), &filter.test);
+                    }
+                }
                 Access::Each { array, item } => {
                     self.each(&json_path(array), &json_path(item), &filter.test)
                 }
@@ -518,6 +530,159 @@ impl Writer {
             }
         }
         self.sql("), 0)");
+    }
+}
+
+/// A condition implied by a filter on a scalar path, written so that SQLite can answer it from an
+/// index on `json_extract(doc, '<path>')` (or `lower(...)` of it): every document the filter
+/// matches satisfies it, so adding it changes no result, only the plan. The store creates such
+/// indexes for the fields searched most ([`INDEXED_PATHS`]).
+struct IndexHint {
+    /// The JSON path as an SQL string literal.
+    path_literal: String,
+    fold: bool,
+    kind: HintKind,
+    params: Vec<SqlValue>,
+}
+
+enum HintKind {
+    /// `IN (SELECT value FROM json_each(?))`
+    OneOf,
+    /// A comparison with one bound value.
+    Compare(&'static str),
+    /// `>= ? AND < ?`
+    Between,
+}
+
+impl IndexHint {
+    fn sql(&self, doc: &str) -> String {
+        let mut expr = format!("json_extract({doc}, {})", self.path_literal);
+        if self.fold {
+            expr = format!("lower({expr})");
+        }
+        match self.kind {
+            HintKind::OneOf => format!("{expr} IN (SELECT value FROM json_each(?))"),
+            HintKind::Compare(op) => format!("{expr} {op} ?"),
+            HintKind::Between => format!("{expr} >= ? AND {expr} < ?"),
+        }
+    }
+}
+
+/// Paths the store indexes as `json_extract(doc, '<path>')`, by table, and whether the index is
+/// on `lower(...)` of it. [`index_hint`] writes its conditions in exactly these forms.
+pub const INDEXED_PATHS: &[(&str, &[(&str, bool)])] = &[
+    (
+        "contacts",
+        &[
+            ("$.\"email\"", true),
+            ("$.\"external_id\"", false),
+            ("$.\"role\"", false),
+            ("$.\"created_at\"", false),
+            ("$.\"updated_at\"", false),
+        ],
+    ),
+    (
+        "conversations",
+        &[
+            ("$.\"state\"", false),
+            ("$.\"open\"", false),
+            ("$.\"admin_assignee_id\"", false),
+            ("$.\"team_assignee_id\"", false),
+            ("$.\"created_at\"", false),
+            ("$.\"updated_at\"", false),
+        ],
+    ),
+    (
+        "tickets",
+        &[
+            ("$.\"created_at\"", false),
+            ("$.\"updated_at\"", false),
+            ("$.\"admin_assignee_id\"", false),
+        ],
+    ),
+];
+
+/// `path` as an SQL string literal.
+fn sql_literal(path: &str) -> String {
+    format!("'{}'", path.replace('\'', "''"))
+}
+
+fn index_hint(keys: &[String], test: &Test) -> Option<IndexHint> {
+    let Test::Any(pred) = test else {
+        return None;
+    };
+    let path_literal = sql_literal(&json_path(keys));
+    match pred {
+        Pred::OneOf(atoms) if !atoms.is_empty() => {
+            let fold = matches!(atoms.first(), Some(Atom::Str { fold: true, .. }));
+            let mut values: Vec<serde_json::Value> = Vec::new();
+            for atom in atoms {
+                match atom {
+                    // `lower()` of an integer is its decimal text, as the exact test reads it.
+                    Atom::Str { value, fold: true } => values.push(value.clone().into()),
+                    Atom::Str { value, fold: false } => {
+                        values.push(value.clone().into());
+                        // A JSON integer in the document matches its decimal text.
+                        if let Ok(i) = value.parse::<i64>() {
+                            if i.to_string() == *value {
+                                values.push(i.into());
+                            }
+                        }
+                    }
+                    Atom::Num(Num::Int(i)) => values.push((*i).into()),
+                    // Floats would go through JSON text; leave these filters unhinted.
+                    Atom::Num(Num::Float(_)) => return None,
+                    Atom::Bool(b) => values.push(i64::from(*b).into()),
+                }
+                if matches!(atom, Atom::Str { fold: f, .. } if *f != fold) {
+                    return None;
+                }
+            }
+            let array = serde_json::to_string(&values).ok()?;
+            Some(IndexHint {
+                path_literal,
+                fold,
+                kind: HintKind::OneOf,
+                params: vec![SqlValue::Text(array)],
+            })
+        }
+        Pred::Compare(ord, Num::Int(n)) => Some(IndexHint {
+            path_literal,
+            fold: false,
+            kind: HintKind::Compare(match ord {
+                Ordering::Lt => "<",
+                Ordering::Le => "<=",
+                Ordering::Gt => ">",
+                Ordering::Ge => ">=",
+            }),
+            params: vec![SqlValue::Integer(*n)],
+        }),
+        Pred::Day {
+            rel,
+            start,
+            next_start,
+            ..
+        } => Some(match rel {
+            DayRel::Same => IndexHint {
+                path_literal,
+                fold: false,
+                kind: HintKind::Between,
+                params: vec![SqlValue::Integer(*start), SqlValue::Integer(*next_start)],
+            },
+            DayRel::Before => IndexHint {
+                path_literal,
+                fold: false,
+                kind: HintKind::Compare("<"),
+                params: vec![SqlValue::Integer(*start)],
+            },
+            DayRel::After => IndexHint {
+                path_literal,
+                fold: false,
+                kind: HintKind::Compare(">="),
+                params: vec![SqlValue::Integer(*next_start)],
+            },
+        }),
+        _ => None,
     }
 }
 

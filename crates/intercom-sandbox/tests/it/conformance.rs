@@ -107,6 +107,18 @@ impl Version {
         {
             *next = json!({"anyOf": [next.clone(), {"type": "string"}]});
         }
+        // And in admins: `avatar` is the `/me` object `{type: "avatar", image_url}` everywhere,
+        // as the official SDKs and extractors parse it (the README's list, with the evidence).
+        if let Some(avatar) = schemas
+            .get_mut("admin")
+            .and_then(|s| s.pointer_mut("/properties/avatar"))
+        {
+            *avatar = json!({"anyOf": [avatar.clone(), {
+                "type": "object",
+                "required": ["type", "image_url"],
+                "properties": {"type": {"enum": ["avatar"]}, "image_url": {"type": "string"}}
+            }]});
+        }
         Version {
             name,
             doc,
@@ -282,6 +294,7 @@ impl Sweep<'_> {
             "ticket_id" => Some(self.seeded("ticket").await),
             "attribute_id" => Some(self.seeded("attribute").await),
             "tag_id" => Some(self.seeded("tag").await),
+            "custom_object_type_identifier" => Some("Order".to_owned()),
             _ => None,
         };
         if found.is_none() {
@@ -356,6 +369,9 @@ impl Sweep<'_> {
                 "contacts": [{"id": "{contact}"}],
                 "ticket_attributes": {"_default_title_": "Sweep", "Severity": "Low"}
             }),
+            ("POST", "/custom_object_instances/{custom_object_type_identifier}") => {
+                json!({"external_id": "order-9999", "custom_attributes": {"status": "new"}})
+            }
             ("POST", "/data_attributes") => {
                 json!({"name": "sweep_attribute", "model": "contact", "data_type": "string"})
             }
@@ -412,7 +428,20 @@ impl Sweep<'_> {
         out
     }
 
-    fn query(&self, op: &Value) -> String {
+    fn query(&self, path: &str, op: &Value) -> String {
+        // The seeded visitors carry the spec's example user_id (the first one unchanged).
+        if path == "/visitors" {
+            let example =
+                &self.v.doc["components"]["schemas"]["visitor"]["properties"]["user_id"]["example"];
+            return format!(
+                "?user_id={}",
+                url_escape(example.as_str().unwrap_or("sample"))
+            );
+        }
+        // The seeded instances of the demo custom object type (`Order`).
+        if path == "/custom_object_instances/{custom_object_type_identifier}" {
+            return "?external_id=order-0002".to_owned();
+        }
         let mut pairs = Vec::new();
         for param in op["parameters"].as_array().into_iter().flatten() {
             let param = self.v.deref(param);
@@ -470,7 +499,11 @@ async fn sweep(name: &'static str) -> Figures {
     let mut figures = Figures::default();
     for op in operations(&v) {
         figures.total += 1;
-        let path = format!("{}{}", s.concrete_path(&op.path).await, s.query(&op.op));
+        let path = format!(
+            "{}{}",
+            s.concrete_path(&op.path).await,
+            s.query(&op.path, &op.op)
+        );
         let plausible = s.plausible_body(&op.method, &op.path).await;
         let body = plausible.or_else(|| {
             op.op
@@ -559,5 +592,55 @@ async fn every_operation_answers_schema_valid_in_its_version() {
         failures.len(),
         failures.join("\n"),
         report.join("\n")
+    );
+}
+
+/// Every operation of 2.16, sent with unknown ids, an empty body and then a body of wrong
+/// types, answers a well-formed error or success: never a 5xx, never a non-JSON error.
+#[tokio::test]
+async fn bad_requests_never_answer_5xx() {
+    let v = Version::new("2.16");
+    let api = Api::new();
+    let s = Sweep {
+        api: &api,
+        v: &v,
+        ids: BTreeMap::new(),
+    };
+    let mut failures = Vec::new();
+    for op in operations(&v) {
+        let path: String = op
+            .path
+            .split('/')
+            .map(|seg| {
+                if seg.starts_with('{') {
+                    "no-such-id-0"
+                } else {
+                    seg
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+        for body in [
+            None,
+            Some(json!({})),
+            Some(json!({"id": [1], "name": {"x": 1}, "type": 7, "query": "x"})),
+        ] {
+            let resp = s.send(&op.method, &path, body.clone()).await;
+            let error_list = resp.status < 400 || resp.body["type"] == "error.list";
+            if resp.status >= 500 || !error_list {
+                failures.push(format!(
+                    "{} {path} {body:?} -> {}: {}",
+                    op.method,
+                    resp.status,
+                    short(&resp.text)
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} bad requests answered badly:\n{}",
+        failures.len(),
+        failures.join("\n")
     );
 }

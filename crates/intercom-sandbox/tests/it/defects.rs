@@ -171,3 +171,24 @@ async fn conversation_search_resumes_with_id_greater_than_empty() {
     crate::support::assert_error(&bad, 400, "parameter_invalid");
     assert_eq!(bad.body["errors"][0]["field"], "query.value");
 }
+
+#[tokio::test]
+async fn admins_give_avatar_as_the_object_me_gives() {
+    let api = Api::new();
+    let me = api.ok("GET", "/me", None).await;
+    assert_eq!(me["avatar"]["type"], "avatar");
+    let list = api.ok("GET", "/admins", None).await;
+    let admins = list["admins"].as_array().unwrap();
+    assert!(!admins.is_empty());
+    for admin in admins {
+        let avatar = &admin["avatar"];
+        assert_eq!(avatar["type"], "avatar", "{admin}");
+        assert!(avatar["image_url"].as_str().is_some(), "{admin}");
+        let id = admin["id"].as_str().unwrap();
+        let one = api.ok("GET", &format!("/admins/{id}"), None).await;
+        assert_eq!(&one["avatar"], avatar);
+        if id == me["id"].as_str().unwrap() {
+            assert_eq!(avatar, &me["avatar"]);
+        }
+    }
+}

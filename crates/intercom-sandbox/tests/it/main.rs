@@ -4,10 +4,12 @@
 mod admins;
 mod companies;
 mod conformance;
+mod connections;
 mod contacts;
 mod conversations;
 mod defects;
 mod edges;
+mod faults;
 mod pagination;
 mod sdk;
 mod search;

@@ -338,6 +338,18 @@ async fn table_driven_resources_refuse_bad_input_by_field() {
         .await;
     assert_error(&garbage, 400, "parameter_invalid");
 
+    let wrong_type = send(
+        &api,
+        v,
+        "POST",
+        "/articles",
+        Some(json!({"title": 42, "author_id": 1})),
+    )
+    .await;
+    assert_error(&wrong_type, 400, "parameter_invalid");
+    assert_eq!(wrong_type.body["errors"][0]["field"], "title");
+    assert!(wrong_type.text.contains("string"), "{}", wrong_type.text);
+
     let not_object = send(&api, v, "POST", "/articles", Some(json!([1, 2]))).await;
     assert_error(&not_object, 400, "parameter_invalid");
 }
@@ -358,4 +370,104 @@ async fn table_driven_demo_data_is_the_same_for_the_same_seed() {
         assert_eq!(x.status, 200, "{path}: {}", x.text);
         assert_eq!(x.text, y.text, "{path}");
     }
+}
+
+#[tokio::test]
+async fn a_lookup_by_query_answers_the_matching_record_or_404() {
+    let api = Api::new();
+    let v = Some("2.16");
+    let unknown = send(&api, v, "GET", "/visitors?user_id=nobody-has-this", None).await;
+    assert_error(&unknown, 404, "not_found");
+}
+
+#[tokio::test]
+async fn engine_operations_under_hand_written_resources_use_them() {
+    let api = Api::new();
+    let v = Some("2.16");
+    let unknown = send(
+        &api,
+        v,
+        "POST",
+        "/contacts/no-such-contact/notes",
+        Some(json!({"body": "x"})),
+    )
+    .await;
+    assert_eq!(unknown.status, 404, "{}", unknown.text);
+
+    let deleted = ok(&api, v, "DELETE", "/conversations/1001", None).await;
+    assert_eq!(deleted["deleted"], true, "{deleted}");
+    assert_eq!(api.get("/conversations/1001").await.status, 404);
+    let again = send(&api, v, "DELETE", "/conversations/1001", None).await;
+    assert_eq!(again.status, 404, "{}", again.text);
+}
+
+#[tokio::test]
+async fn custom_object_instances_are_kept_by_external_id() {
+    let api = Api::new();
+    let v = Some("2.16");
+    let base = "/custom_object_instances/Order";
+    let made = ok(
+        &api,
+        v,
+        "POST",
+        base,
+        Some(json!({"external_id": "ord-77", "custom_attributes": {"status": "new"}})),
+    )
+    .await;
+    let id = made["id"].as_str().unwrap().to_owned();
+    let again = ok(
+        &api,
+        v,
+        "POST",
+        base,
+        Some(json!({"external_id": "ord-77", "custom_attributes": {"status": "paid"}})),
+    )
+    .await;
+    assert_eq!(again["id"], json!(id), "the same external_id updates");
+    assert_eq!(again["custom_attributes"]["status"], "paid");
+
+    let listed = ok(&api, v, "GET", &format!("{base}?external_id=ord-77"), None).await;
+    assert_eq!(listed["data"].as_array().unwrap().len(), 1, "{listed}");
+    let found = ok(
+        &api,
+        Some("2.14"),
+        "GET",
+        &format!("{base}?external_id=ord-77"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        found["id"],
+        json!(id),
+        "2.14 finds the one instance: {found}"
+    );
+    assert_eq!(
+        ok(&api, v, "GET", &format!("{base}/{id}"), None).await["external_id"],
+        "ord-77"
+    );
+
+    let gone = ok(
+        &api,
+        v,
+        "DELETE",
+        &format!("{base}?external_id=ord-77"),
+        None,
+    )
+    .await;
+    assert_eq!(gone["deleted"], true);
+    assert_error(
+        &send(&api, v, "GET", &format!("{base}/{id}"), None).await,
+        404,
+        "not_found",
+    );
+    let missing = send(
+        &api,
+        v,
+        "POST",
+        base,
+        Some(json!({"custom_attributes": {}})),
+    )
+    .await;
+    assert_error(&missing, 400, "parameter_not_found");
+    assert_eq!(missing.body["errors"][0]["field"], "external_id");
 }

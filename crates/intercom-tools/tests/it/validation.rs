@@ -233,3 +233,40 @@ fn defaults_are_filled_in() {
     assert_eq!(call.args["type"], "admin");
     assert_eq!(call.args["message_type"], "comment");
 }
+
+#[test]
+fn ids_and_tool_names_have_length_limits() {
+    use intercom_tools::{MAX_ID_CHARS, MAX_TOOL_NAME_CHARS};
+    // At the limit, the request is built; one over, the field is named.
+    let at_limit = "7".repeat(MAX_ID_CHARS);
+    let requests = Registry::builtin()
+        .plan("intercom_retrieve_contact", json!({"contact_id": at_limit}))
+        .unwrap();
+    assert_eq!(requests[0].path, format!("/contacts/{at_limit}"));
+    let err = error(
+        "intercom_retrieve_contact",
+        json!({"contact_id": "7".repeat(MAX_ID_CHARS + 1)}),
+    );
+    assert!(err.is_usage());
+    let ToolError::Validation { field, message, .. } = err else {
+        panic!("expected Validation, got {err:?}")
+    };
+    assert_eq!(field, "contact_id");
+    assert_eq!(
+        message,
+        "is 256 characters long; an id in the URL is at most 255"
+    );
+
+    let registry = Registry::builtin();
+    let longest = registry.tools().iter().map(|t| t.name.len()).max().unwrap();
+    assert!(
+        longest <= MAX_TOOL_NAME_CHARS,
+        "longest tool name {longest}"
+    );
+    let err = error(&"x".repeat(MAX_TOOL_NAME_CHARS + 1), json!({}));
+    assert!(err.is_usage());
+    assert_eq!(
+        err.to_string(),
+        "a tool name is at most 128 characters; this one has 129"
+    );
+}

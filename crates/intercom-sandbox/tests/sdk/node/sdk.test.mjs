@@ -108,3 +108,74 @@ test("tickets: types, states, create, update, search, reply", async () => {
   const fetched = await client.tickets.get({ ticket_id: ticket.id });
   assert.ok(fetched.ticket_parts.ticket_parts.some((p) => p.id === part.id));
 });
+
+test("tags: create, rename, tag and untag a contact, a conversation and a ticket, delete", async () => {
+  const me = await client.admins.identify();
+  assert.ok(me.avatar?.image_url, "/me gives avatar.image_url");
+  const found = await client.admins.find({ admin_id: Number(me.id) });
+  assert.equal(found.avatar?.image_url, me.avatar.image_url, "admins give the same avatar object");
+
+  const name = `node-tag-${Date.now()}`;
+  const tag = await client.tags.create({ name });
+  assert.equal(tag.name, name);
+  assert.ok((await client.tags.list()).data.some((t) => t.id === tag.id));
+  const renamed = await client.tags.create({ id: tag.id, name: `${name}-renamed` });
+  assert.equal(renamed.id, tag.id);
+  assert.equal((await client.tags.find({ tag_id: tag.id })).name, `${name}-renamed`);
+
+  const contact = (await all(await client.contacts.list({ per_page: 3 })))[0];
+  assert.equal((await client.tags.tagContact({ contact_id: contact.id, id: tag.id })).id, tag.id);
+  const tagged = await all(
+    await client.contacts.search({ query: { field: "tag_id", operator: "=", value: tag.id }, pagination: { per_page: 5 } }),
+  );
+  assert.deepEqual(tagged.map((c) => c.id), [contact.id]);
+  assert.equal((await client.tags.untagContact({ contact_id: contact.id, tag_id: tag.id })).id, tag.id);
+
+  const conversation = (await all(await client.conversations.list({ per_page: 3 })))[0];
+  const onConversation = await client.tags.tagConversation({ conversation_id: conversation.id, id: tag.id, admin_id: me.id });
+  assert.equal(onConversation.id, tag.id);
+  await client.tags.untagConversation({ conversation_id: conversation.id, tag_id: tag.id, admin_id: me.id });
+
+  const { data: types } = await client.ticketTypes.list();
+  const bug = types.find((t) => t.name === "Bug report");
+  const ticket = await client.tickets.create({
+    ticket_type_id: bug.id,
+    contacts: [{ id: contact.id }],
+    ticket_attributes: { _default_title_: "Tagged from Node", Severity: "Low" },
+  });
+  assert.equal((await client.tags.tagTicket({ ticket_id: ticket.id, id: tag.id, admin_id: me.id })).id, tag.id);
+  await client.tags.untagTicket({ ticket_id: ticket.id, tag_id: tag.id, admin_id: me.id });
+
+  await client.tags.delete({ tag_id: tag.id });
+  await assert.rejects(client.tags.find({ tag_id: tag.id }), (err) => err instanceof IntercomError && err.statusCode === 404);
+});
+
+// PENDING: the sandbox does not serve notes, articles or data events yet (issue 8's resource
+// engine adds them). These run as todo tests: reported, never failing the suite; turn each into
+// a plain test once its endpoints exist.
+const PENDING = { todo: "pending: the sandbox has no such endpoints yet" };
+
+test("notes: create, find, list (pending)", PENDING, async () => {
+  const me = await client.admins.identify();
+  const contact = (await all(await client.contacts.list({ per_page: 3 })))[0];
+  const note = await client.notes.create({ contact_id: contact.id, body: "<p>From Node</p>", admin_id: me.id });
+  assert.equal((await client.notes.find({ note_id: Number(note.id) })).id, note.id);
+  const notes = await all(await client.notes.list({ contact_id: contact.id }));
+  assert.ok(notes.some((n) => n.id === note.id));
+});
+
+test("articles: create, find, update, delete (pending)", PENDING, async () => {
+  const me = await client.admins.identify();
+  const article = await client.articles.create({ title: "Node article", body: "<p>Hi</p>", author_id: Number(me.id), state: "draft" });
+  assert.equal((await client.articles.find({ article_id: Number(article.id) })).title, "Node article");
+  const updated = await client.articles.update({ article_id: Number(article.id), title: "Node article, renamed" });
+  assert.equal(updated.title, "Node article, renamed");
+  await client.articles.delete({ article_id: Number(article.id) });
+});
+
+test("data events: submit and list (pending)", PENDING, async () => {
+  const contact = (await all(await client.contacts.list({ per_page: 10 }))).find((c) => c.email);
+  await client.events.create({ email: contact.email, event_name: "node-ordered", created_at: 1700000000 });
+  const listed = await client.events.list({ type: "user", email: contact.email });
+  assert.ok((listed.events ?? []).some((e) => e.event_name === "node-ordered"));
+});

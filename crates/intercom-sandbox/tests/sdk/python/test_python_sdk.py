@@ -17,6 +17,9 @@ from intercom.conversations import (
 )
 from intercom.types import (
     AdminReplyConversationRequest,
+    CreateArticleRequest,
+    CreateDataEventRequestWithEmail,
+    CreateOrUpdateTagRequest,
     AdminReplyTicketRequest,
     ContactReplyTicketIntercomUserIdRequest,
     CreateContactRequestWithEmail,
@@ -50,6 +53,9 @@ def test_list_admins(client, admin_id):
     assert all(a.email for a in admins)
     found = client.admins.find(admin_id=int(admin_id))
     assert found.id == admin_id
+    # The SDK models an admin's avatar as an object with `image_url`, as `/me` answers it.
+    assert found.avatar is not None and found.avatar.image_url
+    assert all(a.avatar.image_url for a in admins)
 
 
 def test_wrong_token_is_rejected():
@@ -218,3 +224,93 @@ def test_ticket_create_update_search_reply_tag_delete(client, admin_id):
     with pytest.raises(ApiError) as err:
         client.tickets.get(ticket_id=ticket.id)
     assert err.value.status_code == 404
+
+
+def test_tags_create_rename_tag_untag_delete(client, admin_id):
+    name = f"sdk-tag-{uuid.uuid4().hex[:8]}"
+    tag = client.tags.create(request=CreateOrUpdateTagRequest(name=name))
+    assert tag.id and tag.name == name
+    assert tag.id in [t.id for t in client.tags.list().data]
+    assert client.tags.find(tag_id=tag.id).name == name
+    renamed = client.tags.create(request=CreateOrUpdateTagRequest(id=tag.id, name=name + "-renamed"))
+    assert renamed.id == tag.id and renamed.name == name + "-renamed"
+
+    contact = next(iter(client.contacts.list(per_page=1)))
+    assert client.tags.tag_contact(contact_id=contact.id, tag_id=tag.id).id == tag.id
+    tagged = client.contacts.search(
+        query=SingleFilterSearchRequest(field="tag_id", operator="=", value=tag.id),
+        pagination=StartingAfterPaging(per_page=5),
+    )
+    assert [c.id for c in tagged.items] == [contact.id]
+    assert client.tags.untag_contact(contact_id=contact.id, tag_id=tag.id).id == tag.id
+
+    conversation = next(iter(client.conversations.list(per_page=1)))
+    assert client.tags.tag_conversation(conversation_id=conversation.id, tag_id=tag.id, admin_id=admin_id).id == tag.id
+    found = client.conversations.search(
+        query=SingleFilterSearchRequest(field="tag_ids", operator="IN", value=[tag.id]),
+        pagination=StartingAfterPaging(per_page=5),
+    )
+    assert [c.id for c in found.items] == [conversation.id]
+    assert client.tags.untag_conversation(conversation_id=conversation.id, tag_id=tag.id, admin_id=admin_id).id == tag.id
+
+    client.tags.delete(tag_id=tag.id)
+    with pytest.raises(ApiError) as err:
+        client.tags.find(tag_id=tag.id)
+    assert err.value.status_code == 404
+
+
+def test_search_with_a_long_in_list_and_float_dates(client):
+    # Two defects from issue 8, through the SDK: ~1,000 IN values, and a float Unix time.
+    contacts = [c.id for c in client.contacts.list(per_page=50)][:3]
+    values = [f"nope-{i}" for i in range(997)] + contacts
+    found = client.contacts.search(
+        query=MultipleFilterSearchRequest(
+            operator="AND",
+            value=[
+                SingleFilterSearchRequest(field="id", operator="IN", value=values),
+                SingleFilterSearchRequest(field="created_at", operator=">", value=946684800.0),
+            ],
+        ),
+        pagination=StartingAfterPaging(per_page=10),
+    )
+    assert sorted(c.id for c in found.items) == sorted(contacts)
+
+
+# PENDING: the sandbox does not serve notes, articles or data events yet (issue 8's resource
+# engine adds them). These cases are written against the SDK now and marked xfail(strict=True):
+# they run, and the suite fails as soon as they pass, so the marks must then be removed.
+PENDING = pytest.mark.xfail(strict=True, reason="pending: the sandbox has no such endpoints yet")
+
+
+@PENDING
+def test_notes_create_find_list(client, admin_id):
+    contact = next(iter(client.contacts.list(per_page=1)))
+    note = client.notes.create(contact_id=contact.id, body="<p>From the Python SDK</p>", admin_id=admin_id)
+    assert note.id
+    assert client.notes.find(note_id=int(note.id)).id == note.id
+    assert note.id in [n.id for n in client.notes.list(contact_id=contact.id)]
+
+
+@PENDING
+def test_articles_create_find_update_delete(client, admin_id):
+    article = client.articles.create(
+        request=CreateArticleRequest(title="SDK article", body="<p>Hello</p>", author_id=int(admin_id), state="draft")
+    )
+    assert article.id
+    assert client.articles.find(article_id=int(article.id)).title == "SDK article"
+    updated = client.articles.update(article_id=int(article.id), title="SDK article, renamed")
+    assert updated.title == "SDK article, renamed"
+    client.articles.delete(article_id=int(article.id))
+    with pytest.raises(ApiError) as err:
+        client.articles.find(article_id=int(article.id))
+    assert err.value.status_code == 404
+
+
+@PENDING
+def test_data_events_submit_and_list(client):
+    contact = next(c for c in client.contacts.list(per_page=50) if c.email)
+    client.events.create(
+        request=CreateDataEventRequestWithEmail(email=contact.email, event_name="sdk-ordered", created_at=1700000000)
+    )
+    events = client.events.list(type="user", email=contact.email)
+    assert "sdk-ordered" in [e.event_name for e in (events.events or [])]
