@@ -128,7 +128,7 @@ pub(crate) const TOOLS: &[Tool] = &[
             Param::body(
                 "custom_attributes",
                 JsonType::Object,
-                "Company data attributes to set, as name-value pairs.",
+                "Company data attributes to set, as name-value pairs. An object is preferred; the same object as a JSON string is accepted.",
             ),
         ],
         rules: &[Rule::AnyOf {

@@ -4,7 +4,10 @@ use crate::catalog::{
     CONTACT_ID, FIND_ADMIN, FIND_COMPANY, FIND_TAG, PER_PAGE, SEARCH_PAGINATION, SEARCH_QUERY,
     SEARCH_QUERY_SHAPE, STARTING_AFTER,
 };
-use crate::spec::{Annotations, Handler, JsonType, Operation, Param, Rule, Tool, Toolset};
+use intercom_client::Request;
+
+use crate::ToolError;
+use crate::spec::{Annotations, Args, Handler, JsonType, Operation, Param, Rule, Tool, Toolset};
 
 /// The writable fields of a contact, shared by create and update.
 macro_rules! contact_fields {
@@ -21,7 +24,7 @@ macro_rules! contact_fields {
             Param::body("last_seen_at", JsonType::Integer, "Unix time (seconds) the contact was last seen.").min(0),
             Param::body("owner_id", JsonType::Integer, "Id of the admin who owns the contact.").hint(FIND_ADMIN),
             Param::body("unsubscribed_from_emails", JsonType::Boolean, "true unsubscribes the contact from emails."),
-            Param::body("custom_attributes", JsonType::Object, "Contact data attributes to set, as name-value pairs."),
+            Param::body("custom_attributes", JsonType::Object, "Contact data attributes to set, as name-value pairs. An object is preferred; the same object as a JSON string is accepted."),
         ]
     };
 }
@@ -33,11 +36,26 @@ pub(crate) const TOOLS: &[Tool] = &[
         version: None,
         toolset: Toolset::CONTACTS,
         description: "Find contacts with a structured filter on fields such as email, name, role, external_id, phone, created_at, last_seen_at, tag_id or custom_attributes.<name>. Returns one page and a cursor; newly created contacts can take a few minutes to become searchable.",
-        params: &[SEARCH_QUERY, SEARCH_PAGINATION],
-        rules: &[SEARCH_QUERY_SHAPE],
+        params: &[
+            SEARCH_QUERY,
+            SEARCH_PAGINATION,
+            Param::body(
+                "sort",
+                JsonType::Object,
+                "Order of the results: `{\"field\": \"created_at\", \"order\": \"descending\"}`.",
+            )
+            .fields(SORT_FIELDS),
+            Param::input("sort_field", JsonType::String, "Shorthand for sort.field (Sim's name).").non_empty(),
+            Param::input("sort_order", JsonType::String, "Shorthand for sort.order (Sim's name).")
+                .one_of(&["ascending", "descending"]),
+        ],
+        rules: &[
+            SEARCH_QUERY_SHAPE,
+            Rule::Check(check_sort_order),
+        ],
         annotations: Annotations::READ,
         operations: &[Operation::post("/contacts/search", "SearchContacts").idempotent()],
-        handler: Handler::Direct,
+        handler: Handler::Build(build_search_contacts),
     },
     Tool {
         name: "intercom_retrieve_contact",
@@ -231,3 +249,49 @@ pub(crate) const TOOLS: &[Tool] = &[
         handler: Handler::Direct,
     },
 ];
+
+const SORT_FIELDS: &[Param] = &[
+    Param::field(
+        "field",
+        JsonType::String,
+        "Field to order by, e.g. `created_at`, `last_seen_at`, `name`.",
+    )
+    .required()
+    .non_empty(),
+    Param::field("order", JsonType::String, "`ascending` or `descending`.")
+        .one_of(&["ascending", "descending"]),
+];
+
+/// `sort_field`/`sort_order` (Sim's block) become the body's `sort` object.
+fn build_search_contacts(tool: &Tool, args: &Args) -> Result<Request, ToolError> {
+    let mut request = crate::build::direct(tool, args)?;
+    let Some(field) = args.get("sort_field") else {
+        return Ok(request);
+    };
+    if args.contains_key("sort") {
+        return Err(ToolError::validation(
+            tool.name,
+            "sort_field",
+            "and `sort` name the same thing: give only one",
+        ));
+    }
+    let mut sort = serde_json::Map::new();
+    sort.insert("field".to_owned(), field.clone());
+    if let Some(order) = args.get("sort_order") {
+        sort.insert("order".to_owned(), order.clone());
+    }
+    if let Some(serde_json::Value::Object(body)) = request.body.as_mut() {
+        body.insert("sort".to_owned(), serde_json::Value::Object(sort));
+    }
+    Ok(request)
+}
+
+fn check_sort_order(args: &Args) -> Result<(), (&'static str, String)> {
+    if args.contains_key("sort_order") && !args.contains_key("sort_field") {
+        return Err((
+            "sort_order",
+            "needs sort_field: say which field to order by".to_owned(),
+        ));
+    }
+    Ok(())
+}

@@ -206,7 +206,7 @@ pub(crate) const TOOLS: &[Tool] = &[
             Param::body(
                 "custom_attributes",
                 JsonType::Object,
-                "Conversation data attributes to set, as name-value pairs.",
+                "Conversation data attributes to set, as name-value pairs. An object is preferred; the same object as a JSON string is accepted.",
             ),
         ],
         rules: &[Rule::AnyOf { fields: &["read", "title", "custom_attributes"] }],

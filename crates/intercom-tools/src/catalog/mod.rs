@@ -207,7 +207,7 @@ const QUERY_FIELDS: &[Param] = &[
 pub(crate) const SEARCH_QUERY: Param = Param::body(
     "query",
     JsonType::Object,
-    "A structured filter, not free text: `{\"field\": \"email\", \"operator\": \"=\", \"value\": \"a@b.co\"}`, or `{\"operator\": \"AND\", \"value\": [filter, ...]}` (at most 2 levels of nesting and 15 filters per group).",
+    "A structured filter, not free text: `{\"field\": \"email\", \"operator\": \"=\", \"value\": \"a@b.co\"}`, or `{\"operator\": \"AND\", \"value\": [filter, ...]}` (at most 2 levels of nesting and 15 filters per group). An object is preferred; the same object as a JSON string is accepted.",
 )
 .required()
 .fields(QUERY_FIELDS);

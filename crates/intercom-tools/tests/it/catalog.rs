@@ -486,6 +486,12 @@ const AWAITING_SANDBOX: &[&str] = &[
     // The samples' cursor and scroll_param were not issued by this sandbox.
     "intercom_list_conversations",
     "intercom_scroll_companies",
+    // No custom object type `text` and no visitor with user_id `1` in the seed.
+    "intercom_delete_custom_object_instance_by_external_id",
+    "intercom_list_custom_object_instances",
+    "intercom_delete_custom_object_instance",
+    "intercom_retrieve_custom_object_instance",
+    "intercom_retrieve_visitor",
     // The tool sends the form-exploded filter (`user_id=...`); the sandbox asks for `filter`.
     "intercom_list_data_events",
 ];
@@ -693,4 +699,84 @@ async fn every_tool_against_the_sandbox() {
         unexpected_failures.len(),
         unexpected_failures.join("\n")
     );
+}
+
+/// What Sim's block and the curl skill send is accepted and sent as the API wants it.
+#[test]
+fn seed_shapes_are_accepted() {
+    let registry = Registry::builtin();
+    let plan = |name: &str, args: Value| -> Request {
+        registry
+            .plan(name, args)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .remove(0)
+    };
+    let reply = plan(
+        "intercom_reply_to_conversation",
+        json!({"conversation_id": "1", "admin_id": "7", "attachment_urls": "https://a.example/x.png, https://b.example/y.png"}),
+    );
+    assert_eq!(
+        reply.body.unwrap()["attachment_urls"],
+        json!(["https://a.example/x.png", "https://b.example/y.png"])
+    );
+    let refused = registry
+        .prepare(
+            "intercom_reply_to_conversation",
+            json!({"conversation_id": "1", "admin_id": "7"}),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(refused, ToolError::Validation { ref field, .. } if field == "body"),
+        "{refused}"
+    );
+
+    let ticket = plan(
+        "intercom_create_ticket",
+        json!({"ticket_type_id": "1", "contacts": [{"id": "c"}], "disable_notifications": true, "ticket_attributes": "{\"_default_title_\": \"x\"}"}),
+    );
+    let body = ticket.body.unwrap();
+    assert_eq!(body["skip_notifications"], true);
+    assert_eq!(body["ticket_attributes"], json!({"_default_title_": "x"}));
+
+    let search = plan(
+        "intercom_search_contacts",
+        json!({"query": "{\"field\": \"email\", \"operator\": \"=\", \"value\": \"a@b.co\"}", "sort_field": "created_at", "sort_order": "descending"}),
+    );
+    let body = search.body.unwrap();
+    assert_eq!(body["query"]["field"], "email");
+    assert_eq!(
+        body["sort"],
+        json!({"field": "created_at", "order": "descending"})
+    );
+
+    let conversation = plan(
+        "intercom_retrieve_conversation",
+        json!({"conversation_id": "1", "include_translations": true}),
+    );
+    assert_eq!(
+        conversation.query,
+        vec![("include_translations".to_owned(), "true".to_owned())]
+    );
+
+    let message = plan(
+        "intercom_create_message",
+        json!({"from": {"type": "admin", "id": 7}, "to": {"type": "user", "id": "c"}, "body": "Hi"}),
+    );
+    assert_eq!(message.path, "/messages");
+    let note = plan(
+        "intercom_create_contact_note",
+        json!({"contact_id": "c", "body": "VIP"}),
+    );
+    assert_eq!(note.path, "/contacts/c/notes");
+    let article = plan("intercom_retrieve_article", json!({"article_id": "42"}));
+    assert_eq!(article.path, "/articles/42");
+    let event = plan(
+        "intercom_create_data_event",
+        json!({"event_name": "ordered", "created_at": 1700000000, "user_id": "u1"}),
+    );
+    assert_eq!(event.path, "/events");
+
+    // A 2.16-only operation sends 2.16.
+    let brands = plan("intercom_list_brands", json!({}));
+    assert_eq!(brands.version.as_deref(), Some("2.16"));
 }
