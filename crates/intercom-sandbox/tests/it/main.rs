@@ -11,7 +11,6 @@ mod defects;
 mod edges;
 mod faults;
 mod pagination;
-mod sdk;
 mod search;
 mod seed_and_store;
 mod socket;

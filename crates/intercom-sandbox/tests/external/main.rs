@@ -2,8 +2,9 @@
 //!
 //! The Python (`python-intercom`) and Node (`intercom-client`) suites live in `tests/sdk/`. Each
 //! test here starts a fresh sandbox, runs one suite against it and fails with the suite's output
-//! when any of its cases fails. Without the SDK installed the test prints how to install it and
-//! passes, unless `INTERCOM_REQUIRE_SDK_TESTS=1` (set by `.ci/run`), where a missing SDK fails.
+//! when any of its cases fails. This binary has its own harness (libtest-mimic) so that a suite
+//! whose SDK is not installed is reported as *ignored*, with how to install it, in the summary;
+//! with `INTERCOM_REQUIRE_SDK_TESTS=1` (set by `.ci/run`) a missing SDK fails instead.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -22,17 +23,10 @@ fn required() -> bool {
     std::env::var("INTERCOM_REQUIRE_SDK_TESTS").is_ok_and(|v| v == "1")
 }
 
-/// Whether the SDK is usable; when it is not, says how to install it, and fails if required.
-fn available(probe: &mut Command, what: &str, install: &str) -> bool {
+/// Why the suite cannot run (its SDK is missing, and how to install it), or `None` when it can.
+fn missing(probe: &mut Command, what: &str, install: &str) -> Option<String> {
     let ok = probe.output().is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            !required(),
-            "{what} is not installed and INTERCOM_REQUIRE_SDK_TESTS=1: {install}"
-        );
-        eprintln!("SKIPPED: {what} is not installed ({install})");
-    }
-    ok
+    (!ok).then(|| format!("{what} is not installed: {install}"))
 }
 
 async fn start() -> RunningSandbox {
@@ -76,16 +70,17 @@ fn assert_passed(suite: &str, output: &Output) {
     println!("{suite}:\n{stdout}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn python_sdk_drives_the_sandbox() {
+fn python_missing() -> Option<String> {
     let dir = sdk_dir("python");
-    if !available(
+    missing(
         Command::new("python3").args(["-c", "import intercom, pytest"]),
         "python-intercom",
         &format!("pip install -r {}", dir.join("requirements.txt").display()),
-    ) {
-        return;
-    }
+    )
+}
+
+async fn python_sdk_drives_the_sandbox() {
+    let dir = sdk_dir("python");
     let running = start().await;
     let mut command = bounded("python3");
     command
@@ -105,18 +100,19 @@ async fn python_sdk_drives_the_sandbox() {
     assert!(stdout.contains(" passed"), "pytest ran no test:\n{stdout}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn node_sdk_drives_the_sandbox() {
+fn node_missing() -> Option<String> {
     let dir = sdk_dir("node");
-    if !available(
+    missing(
         Command::new("node")
             .args(["-e", "require('intercom-client')"])
             .current_dir(&dir),
         "the intercom-client npm package",
         &format!("cd {} && npm ci", dir.display()),
-    ) {
-        return;
-    }
+    )
+}
+
+async fn node_sdk_drives_the_sandbox() {
+    let dir = sdk_dir("node");
     let running = start().await;
     let mut command = bounded("node");
     command.args(["--test", "sdk.test.mjs"]).current_dir(&dir);
@@ -128,4 +124,42 @@ async fn node_sdk_drives_the_sandbox() {
         stdout.contains("# fail 0"),
         "node --test did not report its counts:\n{stdout}"
     );
+}
+
+type Suite = fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+
+fn main() -> std::process::ExitCode {
+    let args = libtest_mimic::Arguments::from_args();
+    let suites: [(&str, fn() -> Option<String>, Suite); 2] = [
+        ("python_sdk_drives_the_sandbox", python_missing, || {
+            Box::pin(python_sdk_drives_the_sandbox())
+        }),
+        ("node_sdk_drives_the_sandbox", node_missing, || {
+            Box::pin(node_sdk_drives_the_sandbox())
+        }),
+    ];
+    let trials = suites
+        .into_iter()
+        .map(|(name, missing, suite)| {
+            let reason = missing();
+            let ignored = reason.is_some() && !required();
+            if let Some(reason) = &reason {
+                eprintln!("{name}: {reason}");
+            }
+            libtest_mimic::Trial::test(name, move || {
+                if let Some(reason) = reason {
+                    return Err(format!("{reason} (INTERCOM_REQUIRE_SDK_TESTS=1 requires it)").into());
+                }
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .map_err(|e| e.to_string())?;
+                runtime.block_on(suite());
+                Ok(())
+            })
+            .with_ignored_flag(ignored)
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit_code()
 }
