@@ -249,6 +249,16 @@ impl Client {
                         wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                         "retrying"
                     );
+                    crate::observe::report(&crate::observe::RetryNotice {
+                        method: request.method.as_str(),
+                        path: request.path.clone(),
+                        attempt,
+                        wait,
+                        reason: match &result {
+                            Attempt::Answered { status, .. } => status.to_string(),
+                            Attempt::Failed { outcome, .. } => format!("{outcome:?}"),
+                        },
+                    });
                     inner.clock.sleep(wait).await;
                 }
                 Decision::Return => {

@@ -227,7 +227,7 @@ impl Registry {
         json!({
             "name": tool.name,
             "toolset": tool.toolset.as_str(),
-            "description": tool.description,
+            "description": crate::schema::description(tool),
             "aliases": aliases,
             "annotations": tool.annotations,
             "input_schema": tool.input_schema(),
