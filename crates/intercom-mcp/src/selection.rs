@@ -22,21 +22,18 @@ pub const DEFAULT_TOOLS: &[&str] = &[
     "intercom_list_teams",
     // the inbox
     "intercom_search_conversations",
-    "intercom_list_conversations",
     "intercom_retrieve_conversation",
     "intercom_search_conversations_by_customer",
     "intercom_list_conversations_by_date",
     "intercom_reply_to_conversation",
     "intercom_manage_conversation",
     "intercom_update_conversation",
-    "intercom_create_conversation",
     // customers
     "intercom_search_contacts",
     "intercom_retrieve_contact",
     "intercom_find_contact_by_external_id",
     "intercom_create_contact",
     "intercom_update_contact",
-    "intercom_attach_tag_to_contact",
     "intercom_retrieve_company",
     "intercom_list_companies",
     // tickets
