@@ -14,7 +14,8 @@ use crate::{Connection, Global};
 
 pub const AFTER_HELP: &str = "\
 Toolsets: the API areas (run `intercom tools` to see each tool's). Without --toolsets or
---tools, the default set is served: admins, conversations, contacts.
+--tools, a curated default of about 25 tools is served (the inbox, customers, tickets,
+teammates, tags, counts); `--toolsets default,tags` adds to it.
 
 Examples:
   intercom mcp --sandbox                         # stdio, demo workspace, no token needed

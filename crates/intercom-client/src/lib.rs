@@ -27,6 +27,7 @@
 mod clock;
 mod config;
 mod error;
+pub mod observe;
 mod pacing;
 mod pagination;
 mod request;

@@ -310,6 +310,11 @@ impl Client {
                 .decide(&outcome, attempt, request.safety, now, inner.clock.jitter())
             {
                 Decision::RetryAfter(wait) => {
+                    let reason = match &result {
+                        Attempt::Answered { status, .. } => status.to_string(),
+                        Attempt::Failed { outcome, .. } => format!("{outcome:?}"),
+                        Attempt::TimedOut => "timed out".to_owned(),
+                    };
                     let error =
                         self.failure(result, &outcome, attempt, now, per_attempt, &shown_url);
                     if spent(started, paced).saturating_add(wait) >= deadline {
@@ -334,6 +339,13 @@ impl Client {
                         wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                         "retrying"
                     );
+                    crate::observe::report(&crate::observe::RetryNotice {
+                        method: request.method.as_str(),
+                        path: request.path.clone(),
+                        attempt,
+                        wait,
+                        reason,
+                    });
                     inner.clock.sleep(wait).await;
                 }
                 Decision::Return => {

@@ -6,8 +6,11 @@
 //! - the server process's resident memory while serving every tool;
 //! - the time from starting the server process to the answer of its first `tools/list`;
 //!
-//! and the size of `tools/list` in each selection mode (bytes, and tokens estimated at 4 bytes
-//! per token). The server runs in a child process (this same binary, re-executed with
+//! the size of `tools/list` in each selection mode (bytes; tokens counted by real BPE
+//! tokenizers, o200k and cl100k, beside the old bytes/4 estimate; the share of the bytes spent on
+//! the shaping parameters); and the hit rate of `intercom_search_tools` on the discovery asks
+//! (`tests/discovery_asks.tsv`): top-1 and top-3. `INTERCOM_MCP_BENCH_SIZES_ONLY=1` stops after
+//! those two tables. The server runs in a child process (this same binary, re-executed with
 //! `INTERCOM_MCP_BENCH_ROLE`), so its memory is its own; the sandbox runs in this process.
 //! Targets: under 0.3 ms added per call, under 25 MB resident, under 50 ms to the first answer.
 //! `INTERCOM_MCP_BENCH_CALLS` sets the number of timed calls (default 2000).
@@ -21,6 +24,10 @@ use intercom_mcp::{Connector, HttpOptions, HttpState, IntercomServer, Selection}
 use intercom_sandbox::{DEFAULT_TOKEN, Sandbox, SandboxConfig};
 use intercom_tools::Registry;
 use serde_json::{Value, json};
+
+#[path = "../tests/it/asks.rs"]
+#[allow(dead_code)]
+mod asks;
 
 const ROLE: &str = "INTERCOM_MCP_BENCH_ROLE";
 const URL: &str = "INTERCOM_MCP_BENCH_SANDBOX";
@@ -57,6 +64,10 @@ fn main() {
 
     println!("intercom-mcp benchmark: {calls} timed calls of {TOOL} per path\n");
     sizes();
+    discovery();
+    if std::env::var_os("INTERCOM_MCP_BENCH_SIZES_ONLY").is_some() {
+        return;
+    }
 
     let client = Client::new(Config::new(DEFAULT_TOKEN).base_url(&url).unwrap()).unwrap();
     let registry = Registry::builtin();
@@ -309,8 +320,10 @@ fn bench_http(url: &str, calls: usize) -> Run {
 fn sizes() {
     let registry = Registry::builtin();
     let client = Client::new(Config::new(DEFAULT_TOKEN)).unwrap();
+    let o200k = tiktoken_rs::o200k_base().unwrap();
+    let cl100k = tiktoken_rs::cl100k_base().unwrap();
     let modes: [(&str, Selection); 5] = [
-        ("default toolsets", Selection::new()),
+        ("default", Selection::new()),
         ("--toolsets all", Selection::new().toolsets(["all"])),
         (
             "--toolsets all --read-only",
@@ -327,8 +340,8 @@ fn sizes() {
         ("--discover", Selection::new().discover(true)),
     ];
     println!(
-        "{:<28} {:>6} {:>10} {:>10}",
-        "tools/list mode", "tools", "bytes", "~tokens"
+        "{:<28} {:>7} {:>9} {:>8} {:>8} {:>8} {:>9}",
+        "tools/list mode", "tools", "bytes", "bytes/4", "o200k", "cl100k", "shaping"
     );
     for (name, selection) in modes {
         let catalog = selection.resolve(&registry).unwrap();
@@ -336,15 +349,58 @@ fn sizes() {
         let server = IntercomServer::new(catalog, Connector::fixed(client.clone()));
         let page = server.list_page(None).unwrap();
         let listed = page.tools.len();
-        let bytes = serde_json::to_vec(&page).unwrap().len();
+        let text = serde_json::to_string(&page).unwrap();
+        let bytes = text.len();
+        // The share of the bytes spent on the three shaping parameters' properties.
+        let shaping: usize = page
+            .tools
+            .iter()
+            .filter_map(|t| t.input_schema.get("properties")?.as_object().cloned())
+            .map(|props| {
+                intercom_tools::shape::SHAPE_PARAMS
+                    .iter()
+                    .filter_map(|p| {
+                        props
+                            .get(p.name)
+                            .map(|v| p.name.len() + 3 + v.to_string().len())
+                    })
+                    .sum::<usize>()
+            })
+            .sum();
         let shown = if listed == reachable {
             format!("{listed}")
         } else {
             format!("{listed}/{reachable}")
         };
         println!(
-            "{name:<28} {shown:>6} {bytes:>10} {:>10}",
-            bytes.div_ceil(4)
+            "{name:<28} {shown:>7} {bytes:>9} {:>8} {:>8} {:>8} {:>8.1}%",
+            bytes.div_ceil(4),
+            o200k.encode_ordinary(&text).len(),
+            cl100k.encode_ordinary(&text).len(),
+            100.0 * shaping as f64 / bytes as f64,
         );
     }
+}
+
+fn discovery() {
+    let evaluation = asks::evaluate(&Registry::builtin());
+    println!(
+        "\ndiscovery: {} asks evaluated ({} pending: their tools are not in the registry yet)",
+        evaluation.count(),
+        evaluation.pending()
+    );
+    println!(
+        "  top-1 {:.1}%  top-3 {:.1}%",
+        100.0 * evaluation.hit_rate(1),
+        100.0 * evaluation.hit_rate(3)
+    );
+    for o in evaluation.misses(3) {
+        println!(
+            "  missed in the top 3: {:?} (expected {}; got {})",
+            o.ask,
+            o.expected.join(" or "),
+            o.top.join(", ")
+        );
+    }
+    println!();
 }

@@ -1,6 +1,7 @@
 //! Registry tools as MCP tool definitions.
 //!
-//! Same name, description and input schema as `intercom tools --json`; the registry's
+//! Same name and input schema as `intercom tools --json`, and the same description plus the
+//! rules too long to repeat on each field ([`intercom_tools::schema::description`]); the registry's
 //! annotations become `readOnlyHint`, `destructiveHint`, `idempotentHint` and `openWorldHint`.
 //! No `outputSchema` is declared: results are Intercom's own JSON, whose shape the registry does
 //! not describe, so a schema could not be kept truthful.
@@ -15,7 +16,7 @@ use serde_json::Value;
 pub fn definition(tool: &Tool) -> McpTool {
     McpTool::new(
         tool.name,
-        tool.description,
+        intercom_tools::schema::description(tool),
         Arc::new(portable(tool.input_schema())),
     )
     .with_annotations(annotations(tool.annotations))

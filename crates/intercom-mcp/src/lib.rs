@@ -24,14 +24,16 @@ pub mod definition;
 pub mod discover;
 mod error;
 pub mod http;
+pub mod prompts;
 pub mod reply;
+pub mod resources;
 mod selection;
 mod server;
 
 pub use connector::{Connector, NoClient, RequestToken};
 pub use error::McpError;
 pub use http::{HttpOptions, HttpState, RunningHttp, router};
-pub use selection::{Catalog, DEFAULT_TOOLSETS, Refusal, Selection, toolset_names};
+pub use selection::{Catalog, DEFAULT_TOOLS, Refusal, Selection, toolset_names};
 pub use server::{IntercomServer, OLDEST_PROTOCOL_VERSION};
 
 use rmcp::ServiceExt as _;

@@ -9,14 +9,46 @@ use intercom_tools::{Registry, Tool};
 
 use crate::McpError;
 
-/// The toolsets served when none are named: enough to triage and answer conversations.
-pub const DEFAULT_TOOLSETS: &[&str] = &["admins", "conversations", "contacts"];
+/// The tools served when no toolset or tool is named: a curated set for the everyday work of a
+/// support inbox (find and read conversations, answer, assign and close them; look up the
+/// customer, their company and tickets; count). Whole toolsets would not do: once every
+/// operation is a tool, `conversations` and `contacts` alone hold more than thirty. The rest of
+/// the catalog is one flag away (`--toolsets`, `--tools`, `--discover`). At most 30 tools and
+/// about 8,000 tokens of `tools/list` (a test holds both).
+pub const DEFAULT_TOOLS: &[&str] = &[
+    // who am I, who are my teammates
+    "intercom_identify_admin",
+    "intercom_list_admins",
+    "intercom_list_teams",
+    // the inbox
+    "intercom_search_conversations",
+    "intercom_retrieve_conversation",
+    "intercom_search_conversations_by_customer",
+    "intercom_list_conversations_by_date",
+    "intercom_reply_to_conversation",
+    "intercom_manage_conversation",
+    "intercom_update_conversation",
+    // customers
+    "intercom_search_contacts",
+    "intercom_retrieve_contact",
+    "intercom_create_contact",
+    "intercom_update_contact",
+    "intercom_retrieve_company",
+    "intercom_list_companies",
+    // tickets
+    "intercom_search_tickets",
+    "intercom_retrieve_ticket",
+    // the rest
+    "intercom_list_tags",
+    "intercom_get_counts",
+];
 
 /// What to serve, as given on the command line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Selection {
-    /// Toolset names, `default` or `all`. Empty: the default set, unless `tools` is given.
+    /// Toolset names, `default` ([`DEFAULT_TOOLS`]) or `all`. Empty: the default tools, unless
+    /// `tools` is given.
     pub toolsets: Vec<String>,
     /// Exact tool names (or aliases), added to the toolsets.
     pub tools: Vec<String>,
@@ -62,6 +94,7 @@ impl Selection {
         let known = toolset_names(registry);
         let mut toolsets: BTreeSet<String> = BTreeSet::new();
         let mut all = false;
+        let mut default = false;
         let names: Vec<&str> = self
             .toolsets
             .iter()
@@ -73,7 +106,7 @@ impl Selection {
             let lower = name.to_ascii_lowercase();
             match lower.as_str() {
                 "all" => all = true,
-                "default" => toolsets.extend(DEFAULT_TOOLSETS.iter().map(|s| (*s).to_owned())),
+                "default" => default = true,
                 _ if known.contains(&lower) => {
                     toolsets.insert(lower);
                 }
@@ -113,8 +146,18 @@ impl Selection {
             if self.discover && exact.is_empty() {
                 all = true;
             } else if exact.is_empty() {
-                toolsets.extend(DEFAULT_TOOLSETS.iter().map(|s| (*s).to_owned()));
+                default = true;
             }
+        }
+        if default {
+            // A name the registry lacks is skipped, so the list can name tools a smaller
+            // registry leaves out; the built-in registry has all of them (a test checks).
+            exact.extend(
+                DEFAULT_TOOLS
+                    .iter()
+                    .filter_map(|n| registry.lookup(n).ok())
+                    .map(|l| l.tool.name),
+            );
         }
         let enabled: Vec<&'static Tool> = registry
             .tools()

@@ -4,9 +4,14 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use intercom_tools::Tool;
+#[allow(deprecated)]
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, ListToolsResult,
-    PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig, Tool as McpTool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestMethod,
+    CompleteRequestParams, CompleteResult, GetPromptRequestParams, GetPromptResponse,
+    Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
+    ListToolsResult, LoggingLevel, LoggingMessageNotificationParam, PaginatedRequestParams,
+    ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities,
+    ServerConfig, SetLevelRequestParams, Tool as McpTool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -15,7 +20,7 @@ use serde_json::{Map, Value, json};
 use crate::connector::{Connector, NoClient, RequestToken};
 use crate::definition::definition;
 use crate::selection::Catalog;
-use crate::{discover, reply};
+use crate::{discover, prompts, reply, resources};
 
 /// The oldest protocol version served; the newest is rmcp's.
 pub const OLDEST_PROTOCOL_VERSION: ProtocolVersion = ProtocolVersion::V_2025_06_18;
@@ -32,6 +37,27 @@ struct Inner {
     /// What `tools/list` shows, computed once.
     listed: Vec<McpTool>,
     versions: Vec<ProtocolVersion>,
+    instructions: String,
+    /// The tool-search index (discovery mode only).
+    index: Option<discover::Index>,
+    /// The lowest level of `notifications/message` sent (`logging/setLevel`), as a rank of
+    /// [`level_rank`]; warnings by default.
+    log_level: std::sync::atomic::AtomicU8,
+}
+
+/// The rank of a logging level, from `debug` (0) to `emergency` (7).
+#[allow(deprecated)]
+fn level_rank(level: LoggingLevel) -> u8 {
+    match level {
+        LoggingLevel::Debug => 0,
+        LoggingLevel::Info => 1,
+        LoggingLevel::Notice => 2,
+        LoggingLevel::Warning => 3,
+        LoggingLevel::Error => 4,
+        LoggingLevel::Critical => 5,
+        LoggingLevel::Alert => 6,
+        LoggingLevel::Emergency => 7,
+    }
 }
 
 impl std::fmt::Debug for IntercomServer {
@@ -54,8 +80,18 @@ impl IntercomServer {
             .filter(|v| v.as_str() >= OLDEST_PROTOCOL_VERSION.as_str())
             .cloned()
             .collect();
+        let instructions = instructions(catalog.discover());
+        let index = catalog
+            .discover()
+            .then(|| discover::Index::new(catalog.registry(), catalog.enabled()));
         IntercomServer {
             inner: Arc::new(Inner {
+                instructions,
+                index,
+                log_level: std::sync::atomic::AtomicU8::new(level_rank(
+                    #[allow(deprecated)]
+                    LoggingLevel::Warning,
+                )),
                 catalog,
                 connector,
                 listed,
@@ -213,7 +249,16 @@ impl IntercomServer {
                 }
             },
         };
-        reply::success(discover::search(&self.inner.catalog, query, toolset, limit))
+        let catalog = &self.inner.catalog;
+        let built;
+        let index = match &self.inner.index {
+            Some(index) => index,
+            None => {
+                built = discover::Index::new(catalog.registry(), catalog.enabled());
+                &built
+            }
+        };
+        reply::success(discover::search(catalog, index, query, toolset, limit))
     }
 
     fn describe(&self, args: &Value) -> CallToolResult {
@@ -237,6 +282,37 @@ impl IntercomServer {
             return reply::refused(tool, refusal);
         }
         reply::success(discover::describe(catalog, tool))
+    }
+}
+
+/// The Intercom token sent with an HTTP request (`X-Intercom-Token`), if any.
+fn request_token(context: &RequestContext<RoleServer>) -> Option<RequestToken> {
+    context
+        .extensions
+        .get::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestToken>())
+        .cloned()
+}
+
+impl IntercomServer {
+    /// Sends a `notifications/message` when `level` is at or above the level the client set.
+    /// Only over stdio: the HTTP endpoint answers each POST with one JSON response (a
+    /// notification would turn it into an event stream, which simple clients do not expect).
+    #[allow(deprecated)]
+    async fn log(&self, context: &RequestContext<RoleServer>, level: LoggingLevel, data: Value) {
+        let threshold = self
+            .inner
+            .log_level
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if level_rank(level) < threshold
+            || context.extensions.get::<http::request::Parts>().is_some()
+        {
+            return;
+        }
+        let param = LoggingMessageNotificationParam::new(level, data).with_logger("intercom");
+        if let Err(e) = context.peer.notify_logging_message(param).await {
+            tracing::debug!(error = %e, "could not send a log notification");
+        }
     }
 }
 
@@ -269,26 +345,118 @@ fn no_client(tool: &Tool, why: &NoClient, per_request: bool) -> CallToolResult {
     )
 }
 
-const INSTRUCTIONS: &str = "Tools for one Intercom workspace: conversations, contacts, companies, admins, tags and more. Ids come from list and search tools; when a call fails, its error says which tool to call or what to fix.";
-const DISCOVER_INSTRUCTIONS: &str = "Tools for one Intercom workspace, reached through three meta-tools: call intercom_search_tools with keywords to find a tool, intercom_describe_tool for its arguments, then intercom_call_tool with its name and arguments. When a call fails, its error says which tool to call or what to fix.";
+const INSTRUCTIONS: &str = "Tools for one Intercom workspace: conversations, contacts, companies, admins, tickets, tags and more. Ids come from list and search tools; when a call fails, its error says which tool to call or what to fix.";
+const DISCOVER_INSTRUCTIONS: &str = "Tools for one Intercom workspace, reached through three meta-tools: call intercom_search_tools with a plain-language ask or keywords to find a tool, intercom_describe_tool for its arguments, then intercom_call_tool with its name and arguments. When a call fails, its error says which tool to call or what to fix.";
+
+/// The server's instructions: what it serves, then once for every tool what the shaping
+/// parameters do (each schema describes them in a few words).
+fn instructions(discover: bool) -> String {
+    let head = if discover {
+        DISCOVER_INSTRUCTIONS
+    } else {
+        INSTRUCTIONS
+    };
+    format!("{head}\n\n{}", intercom_tools::shape::EXPLANATION)
+}
 
 impl ServerHandler for IntercomServer {
+    #[allow(deprecated)]
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
-            .with_server_info(
-                Implementation::new("intercom", env!("CARGO_PKG_VERSION"))
-                    .with_title("Intercom")
-                    .with_description("Every Intercom REST API operation as an MCP tool"),
-            )
-            .with_instructions(if self.inner.catalog.discover() {
-                DISCOVER_INSTRUCTIONS
-            } else {
-                INSTRUCTIONS
-            })
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_logging()
+                .enable_prompts()
+                .enable_resources()
+                .enable_tools()
+                .build(),
+        )
+        .with_server_info(
+            Implementation::new("intercom", env!("CARGO_PKG_VERSION"))
+                .with_title("Intercom")
+                .with_description("Every Intercom REST API operation as an MCP tool"),
+        )
+        .with_instructions(self.inner.instructions.clone())
     }
 
     fn supported_protocol_versions(&self) -> Cow<'static, [ProtocolVersion]> {
         Cow::Owned(self.inner.versions.clone())
+    }
+
+    #[allow(deprecated)]
+    async fn set_level(
+        &self,
+        request: SetLevelRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.inner.log_level.store(
+            level_rank(request.level),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        Ok(())
+    }
+
+    async fn complete(
+        &self,
+        _request: CompleteRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        Err(ErrorData::method_not_found::<CompleteRequestMethod>())
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        Ok(ListResourcesResult::with_all_items(Vec::new()))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        Ok(ListResourceTemplatesResult::with_all_items(
+            resources::templates(),
+        ))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        resources::request(&request.uri)?;
+        let client = self
+            .inner
+            .connector
+            .client(request_token(&context).as_ref())
+            .map_err(|why| {
+                ErrorData::invalid_request(
+                    match why {
+                        NoClient::Missing => "this server has no Intercom token: send one in the X-Intercom-Token header, or start the server with INTERCOM_TOKEN".to_owned(),
+                        NoClient::Invalid(reason) => format!("the Intercom token sent in X-Intercom-Token cannot be used ({reason})"),
+                    },
+                    None,
+                )
+            })?;
+        resources::read(&client, &request.uri).await.map(Into::into)
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        Ok(ListPromptsResult::with_all_items(prompts::list()))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        prompts::get(&request.name, request.arguments.as_ref()).map(Into::into)
     }
 
     async fn list_tools(
@@ -304,14 +472,53 @@ impl ServerHandler for IntercomServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let token = context
-            .extensions
-            .get::<http::request::Parts>()
-            .and_then(|parts| parts.extensions.get::<RequestToken>())
-            .cloned();
+        let token = request_token(&context);
         let args = request.arguments.map(Value::Object).unwrap_or(Value::Null);
         let started = std::time::Instant::now();
-        let result = self.call(&request.name, args, token.as_ref()).await;
+        let retries: Arc<std::sync::Mutex<Vec<intercom_client::observe::RetryNotice>>> =
+            Arc::default();
+        let seen = Arc::clone(&retries);
+        let result = intercom_client::observe::observe(
+            Arc::new(move |n: &intercom_client::observe::RetryNotice| {
+                if let Ok(mut all) = seen.lock() {
+                    all.push(n.clone());
+                }
+            }),
+            self.call(&request.name, args, token.as_ref()),
+        )
+        .await;
+        let retries = retries.lock().map(|r| r.clone()).unwrap_or_default();
+        for n in retries {
+            self.log(
+                &context,
+                #[allow(deprecated)]
+                LoggingLevel::Warning,
+                json!({
+                    "message": format!(
+                        "{} {} failed ({}); retrying in {} ms (attempt {})",
+                        n.method, n.path, n.reason, n.wait.as_millis(), n.attempt + 1
+                    ),
+                    "tool": request.name,
+                    "retry": {"method": n.method, "path": n.path, "attempt": n.attempt, "wait_ms": n.wait.as_millis() as u64, "reason": n.reason},
+                }),
+            )
+            .await;
+        }
+        if result.is_error == Some(true) {
+            let text = result
+                .content
+                .first()
+                .and_then(|c| c.as_text())
+                .map(|t| t.text.clone())
+                .unwrap_or_default();
+            self.log(
+                &context,
+                #[allow(deprecated)]
+                LoggingLevel::Warning,
+                json!({"message": text, "tool": request.name}),
+            )
+            .await;
+        }
         tracing::debug!(
             tool = %request.name,
             is_error = result.is_error.unwrap_or(false),

@@ -34,7 +34,7 @@ pub fn markdown(registry: &Registry) -> String {
                 out,
                 "| `{}` | {} | {} | {} | {} |",
                 tool.name,
-                cell(tool.description),
+                cell(&crate::schema::description(tool)),
                 params(tool),
                 tool.operations
                     .iter()
@@ -91,8 +91,8 @@ of `intercom call`; `--response-format compact` opts in).\n\
 paths go through arrays and list wrappers (`conversation_parts.body`), and each item keeps its `id`. \
 Naming a left-out block (`statistics`) brings it back, and with `fields` there are no \
 summaries and no `authors` map: the paths named are kept whole (still in the compact form).\n\
-- `max_tokens`: the result's size cap (a token is about 4 bytes; default 20,000 for agents, none \
-for `intercom call`). A longer list is cut between items: the result says `\"truncated\": true`, \
+- `max_tokens`: the result's size cap (tokens are counted as 2.4 bytes of JSON, so the cap holds for real \
+tokenizers; default 20,000 for agents, none for `intercom call`). A longer list is cut between items: the result says `\"truncated\": true`, \
 how many items were kept and left out, and in `truncation.continue` (also \
 `pages.next.starting_after`) a cursor `skip:<n>:<API cursor>` to pass back as `starting_after` \
 (or `pagination.starting_after`) with the same `per_page`. A long conversation keeps its newest \

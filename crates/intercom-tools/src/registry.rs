@@ -247,7 +247,7 @@ impl Registry {
             "name": tool.name,
             "title": tool.title,
             "toolset": tool.toolset.as_str(),
-            "description": tool.description,
+            "description": crate::schema::description(tool),
             "aliases": aliases,
             "annotations": tool.annotations,
             "input_schema": tool.input_schema(),

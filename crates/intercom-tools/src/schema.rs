@@ -87,12 +87,37 @@ fn param_schema(p: &Param, note: Option<String>) -> Value {
     Value::Object(map)
 }
 
+/// Rules over at most this many fields are repeated on each field; longer ones are said once,
+/// in the tool's description ([`description`]), so a schema does not repeat one sentence on
+/// eleven properties.
+const SHORT_LIST: usize = 3;
+
+/// The tool's description as agents see it: its own sentence, plus the rules too long to repeat
+/// on every field they name ("Give at least one of role, email, phone, ...").
+pub fn description(tool: &Tool) -> std::borrow::Cow<'static, str> {
+    let notes: Vec<String> = tool
+        .rules
+        .iter()
+        .filter_map(|r| match *r {
+            Rule::AnyOf { fields } if fields.len() > SHORT_LIST => {
+                Some(format!("Give at least one of {}.", or_list(fields)))
+            }
+            _ => None,
+        })
+        .collect();
+    if notes.is_empty() {
+        std::borrow::Cow::Borrowed(tool.description)
+    } else {
+        std::borrow::Cow::Owned(format!("{} {}", tool.description, notes.join(" ")))
+    }
+}
+
 /// A sentence for the description of `field` from the tool's rules.
 fn rule_note(rules: &[Rule], field: &str) -> Option<String> {
     let notes: Vec<String> = rules
         .iter()
         .filter_map(|r| match *r {
-            Rule::AnyOf { fields } if fields.contains(&field) => {
+            Rule::AnyOf { fields } if fields.len() <= SHORT_LIST && fields.contains(&field) => {
                 Some(format!("Give at least one of {}.", or_list(fields)))
             }
             Rule::RequiredIf {

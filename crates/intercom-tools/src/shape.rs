@@ -43,7 +43,8 @@
 //!      the parts), and each part's `author` is that id. `source.author` stays whole.
 //!
 //!    `response_format: "full"` keeps the API's JSON as it is.
-//! 4. **Budget** (`max_tokens`, both formats; tokens are estimated as bytes / 4 of the JSON).
+//! 4. **Budget** (`max_tokens`, both formats; tokens are estimated as bytes / 2.4 of the JSON,
+//!    which a real BPE tokenizer never exceeds on these results: see [`estimate_tokens`]).
 //!    Past it, the result is cut between items, never inside one, and says so with
 //!    `"truncated": true` and a `truncation` object (which list, how many items kept and left
 //!    out, the budget, a hint):
@@ -80,26 +81,32 @@ pub const API_PARTS_LIMIT: usize = 500;
 const SKIP_PREFIX: &str = "skip:";
 
 /// The shaping parameters every tool accepts. They are removed before the request is built.
+///
+/// Their descriptions are kept to a few words because they are repeated in every tool's schema;
+/// [`EXPLANATION`] says once what they do (the MCP server puts it in its instructions).
 pub const SHAPE_PARAMS: &[Param] = &[
     Param::input(
         "response_format",
         JsonType::String,
-        "`compact`: no nulls or empties, HTML as text, ISO times. `full`: the API's JSON as is.",
+        "`compact` (default) or `full` (the API's JSON).",
     )
     .one_of(&["compact", "full"]),
     Param::input(
         "fields",
         JsonType::Array,
-        "Dot paths to keep in each item, e.g. [\"id\", \"source.body\"].",
+        "Dot paths to keep, e.g. [\"id\"].",
     )
     .items(JsonType::String),
     Param::input(
         "max_tokens",
         JsonType::Integer,
-        "Result size cap (~4 bytes a token); a longer list is cut and says how to continue.",
+        "Result size cap; a cut list says how to continue.",
     )
     .range(200, 1_000_000),
 ];
+
+/// What the shaping parameters do, said once for every tool.
+pub const EXPLANATION: &str = "Every tool also takes three optional result parameters. `response_format`: `compact` (the default) leaves out nulls, empty values and bookkeeping, turns HTML into text and Unix times into ISO 8601, and summarises list pages; `full` returns Intercom's JSON as it is. `fields`: dot paths to keep in each item (e.g. [\"id\", \"state\", \"source.body\"]), in the API's names. `max_tokens`: a cap on the result's size (about 20,000 tokens by default); a longer list is cut between items, marked `truncated`, and `truncation.continue` holds the arguments that fetch the rest.";
 
 /// Which form of the API's JSON a result takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -268,7 +275,7 @@ pub struct Shaped {
     pub value: Value,
     /// Items were left out (by the budget, or by Intercom's 500-part cap).
     pub truncated: bool,
-    /// Estimated tokens of `value` (bytes / 4 of its JSON).
+    /// Estimated tokens of `value` ([`estimate_tokens`]).
     pub tokens: usize,
 }
 
@@ -293,9 +300,27 @@ impl ShapeRequest {
     }
 }
 
-/// Estimated tokens of a value: bytes of its compact JSON / 4, rounded up.
+/// Bytes of JSON counted as one token, as a fraction: 12/5 = 2.4. Tool results measure 2.5 to
+/// 3.9 bytes a token with real BPE tokenizers (o200k and cl100k; the test `tokens` measures every
+/// result shape the tools produce): short numeric ids and counts are the densest, long English
+/// text the loosest. Counting 2.4 keeps a cut result under its budget for all of them; counting 4
+/// (the usual rule of thumb) let a page cut to 20,000 "tokens" measure about 26,000.
+const BYTES_PER_TOKEN: (usize, usize) = (12, 5);
+
+/// Estimated tokens of a value: bytes of its compact JSON / 2.4, rounded up; never below the
+/// count of a real tokenizer for the results the tools produce.
 pub fn estimate_tokens(value: &Value) -> usize {
-    json_len(value).div_ceil(4)
+    tokens_of_bytes(json_len(value))
+}
+
+/// Estimated tokens of `bytes` bytes of JSON.
+pub fn tokens_of_bytes(bytes: usize) -> usize {
+    (bytes * BYTES_PER_TOKEN.1).div_ceil(BYTES_PER_TOKEN.0)
+}
+
+/// The bytes of JSON that fit in `tokens` estimated tokens.
+pub fn bytes_of_tokens(tokens: usize) -> usize {
+    tokens.saturating_mul(BYTES_PER_TOKEN.0) / BYTES_PER_TOKEN.1
 }
 
 fn json_len(value: &Value) -> usize {
@@ -1179,7 +1204,7 @@ fn cut_array(
     let items = take_array(map, path)?;
     let n = items.len();
     let base = json_len(&Value::Object(map.clone()));
-    let budget = (max_tokens * 4).saturating_sub(base + NOTE_BYTES);
+    let budget = bytes_of_tokens(max_tokens).saturating_sub(base + NOTE_BYTES);
     let sizes: Vec<usize> = items.iter().map(|i| json_len(i) + 1).collect();
     let mut used = 0;
     let mut kept = 0;

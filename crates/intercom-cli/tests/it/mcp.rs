@@ -110,3 +110,80 @@ fn python_mcp_client_drives_the_server() {
     assert!(stdout.contains(" passed"), "pytest ran no test:\n{stdout}");
     println!("MCP Python client suite:\n{stdout}");
 }
+
+/// The server scenarios of the official MCP conformance suite that apply to a server of tools,
+/// resources, prompts and logging (the others call the suite's own test tools and resources).
+const CONFORMANCE_SCENARIOS: &[&str] = &[
+    "server-initialize",
+    "ping",
+    "logging-set-level",
+    "tools-list",
+    "resources-list",
+    "prompts-list",
+    "dns-rebinding-protection",
+];
+
+#[test]
+fn official_conformance_suite_passes() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../intercom-mcp/tests/conformance");
+    let bin = dir.join("node_modules/.bin");
+    if !bin.join("conformance").exists() || !bin.join("node").exists() {
+        let install = format!("cd {} && npm ci", dir.display());
+        assert!(
+            !required(),
+            "@modelcontextprotocol/conformance is not installed and INTERCOM_REQUIRE_SDK_TESTS=1: {install}"
+        );
+        eprintln!("SKIPPED: @modelcontextprotocol/conformance is not installed ({install})");
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_intercom"))
+        .args(["mcp", "--http", &addr, "--sandbox"])
+        .env_remove("INTERCOM_TOKEN")
+        .env_remove("RUST_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let ready = (0..800).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(25));
+        std::net::TcpStream::connect(&addr).is_ok()
+    });
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut failures = Vec::new();
+    if ready {
+        for scenario in CONFORMANCE_SCENARIOS {
+            let output = Command::new("timeout")
+                .args(["120", "conformance", "server", "--url"])
+                .arg(format!("http://{addr}/mcp"))
+                .args(["--scenario", scenario])
+                .env("PATH", &path)
+                .current_dir(&dir)
+                .output()
+                .expect("the conformance suite could not be started");
+            let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+            if !output.status.success() || !stdout.contains(" 0 failed") {
+                failures.push(format!(
+                    "{scenario} ({}):\n{stdout}\n{}",
+                    output.status,
+                    String::from_utf8_lossy(&output.stderr)
+                ));
+            } else {
+                println!("conformance {scenario}: passed");
+            }
+        }
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(ready, "intercom mcp --http {addr} did not start listening");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

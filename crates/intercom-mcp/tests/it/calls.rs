@@ -228,7 +228,7 @@ async fn discovery_searches_describes_and_calls() {
         found["hint"]
             .as_str()
             .unwrap()
-            .ends_with("more matched: add words or raise limit")
+            .ends_with("more matched, ranked lower: add words or raise limit")
     );
 
     let nothing = server

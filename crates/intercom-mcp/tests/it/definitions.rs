@@ -27,7 +27,10 @@ fn definitions_match_the_registry_json() {
         let mcp = serde_json::to_value(definition(tool)).unwrap();
         let reg = registry.tool_json(tool);
         assert_eq!(mcp["name"], reg["name"]);
-        assert_eq!(mcp["description"], reg["description"]);
+        assert_eq!(
+            mcp["description"],
+            *intercom_tools::schema::description(tool)
+        );
         assert_eq!(mcp["inputSchema"], reg["input_schema"], "{}", tool.name);
         let a = &reg["annotations"];
         assert_eq!(
@@ -87,4 +90,39 @@ fn input_schemas_are_portable() {
             );
         }
     }
+}
+
+/// The default `tools/list` stays within 30 tools and about 8,000 tokens (o200k, a real
+/// tokenizer), and the shaping parameters are under a quarter of it (they were 43% of all
+/// schema bytes with their long descriptions; measured 23% of the default list now).
+#[test]
+fn the_default_list_fits_the_budget() {
+    let catalog = intercom_mcp::Selection::new()
+        .resolve(&Registry::builtin())
+        .unwrap();
+    let client = intercom_client::Client::new(intercom_client::Config::new("t")).unwrap();
+    let server = intercom_mcp::IntercomServer::new(catalog, intercom_mcp::Connector::fixed(client));
+    let page = server.list_page(None).unwrap();
+    assert!(page.tools.len() <= 30, "{} tools", page.tools.len());
+    let text = serde_json::to_string(&page).unwrap();
+    let tokens = tiktoken_rs::o200k_base()
+        .unwrap()
+        .encode_ordinary(&text)
+        .len();
+    assert!(tokens <= 8_000, "default tools/list: {tokens} tokens");
+    let shaping: usize = page
+        .tools
+        .iter()
+        .map(|t| {
+            ["response_format", "fields", "max_tokens"]
+                .iter()
+                .map(|k| t.input_schema["properties"][*k].to_string().len() + k.len() + 3)
+                .sum::<usize>()
+        })
+        .sum();
+    assert!(
+        shaping * 100 < text.len() * 25,
+        "shaping parameters are {shaping} of {} bytes",
+        text.len()
+    );
 }

@@ -224,7 +224,7 @@ async fn each_request_may_bring_its_own_intercom_token() {
             .unwrap(),
     )
     .await;
-    assert_eq!(with_beta["result"]["isError"], true);
+    assert_eq!(with_beta["result"]["isError"], true, "{with_beta}");
     assert_eq!(
         with_beta["result"]["structuredContent"]["error"]["kind"],
         "auth"

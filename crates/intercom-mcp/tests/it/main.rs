@@ -1,7 +1,10 @@
 //! Integration tests of the MCP server, in one binary.
 
+mod asks;
 mod calls;
+mod capabilities;
 mod definitions;
+mod discovery;
 mod http;
 mod protocol;
 mod selection;

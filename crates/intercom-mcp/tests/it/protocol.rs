@@ -10,14 +10,14 @@ use tokio::io::{
 use crate::{sandbox, server};
 
 /// A raw MCP client on one end of the pipe.
-struct Peer {
+pub(crate) struct Peer {
     write: WriteHalf<DuplexStream>,
     read: BufReader<ReadHalf<DuplexStream>>,
     next_id: u64,
 }
 
 impl Peer {
-    fn start(server: IntercomServer) -> Peer {
+    pub(crate) fn start(server: IntercomServer) -> Peer {
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_end);
         tokio::spawn(intercom_mcp::serve_io(server, server_read, server_write));
@@ -36,7 +36,17 @@ impl Peer {
     }
 
     /// Sends a request and returns its response (`result` or `error`).
-    async fn request(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) async fn request(&mut self, method: &str, params: Value) -> Value {
+        self.request_with_notifications(method, params).await.0
+    }
+
+    /// Sends a request and returns its response and the notifications that came before it.
+    pub(crate) async fn request_with_notifications(
+        &mut self,
+        method: &str,
+        params: Value,
+    ) -> (Value, Vec<Value>) {
+        let mut notifications = Vec::new();
         self.next_id += 1;
         let id = self.next_id;
         self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
@@ -47,12 +57,15 @@ impl Peer {
             assert!(n > 0, "the server closed the pipe");
             let message: Value = serde_json::from_str(&line).unwrap();
             if message["id"] == json!(id) {
-                return message;
+                return (message, notifications);
+            }
+            if message.get("id").is_none() {
+                notifications.push(message);
             }
         }
     }
 
-    async fn initialize(&mut self, version: &str) -> Value {
+    pub(crate) async fn initialize(&mut self, version: &str) -> Value {
         let response = self
             .request(
                 "initialize",
@@ -79,7 +92,11 @@ async fn protocol_versions_from_2025_06_18() {
         let response = peer.initialize(asked).await;
         assert_eq!(response["result"]["protocolVersion"], agreed, "{asked}");
         assert_eq!(response["result"]["serverInfo"]["name"], "intercom");
-        assert_eq!(response["result"]["capabilities"]["tools"], json!({}));
+        assert_eq!(
+            response["result"]["capabilities"],
+            json!({"logging": {}, "prompts": {}, "resources": {}, "tools": {}}),
+            "{asked}"
+        );
     }
     sb.shutdown().await;
 }
@@ -137,7 +154,7 @@ async fn tool_failures_are_results_not_protocol_errors() {
             "intercom_retrieve_conversation",
             json!({"conversation_id": "404404"}),
         ),
-        ("intercom_list_tags", json!({})),
+        ("intercom_list_segments", json!({})),
     ] {
         let response = peer
             .request("tools/call", json!({"name": name, "arguments": args}))

@@ -1,6 +1,6 @@
 //! Which tools a selection serves.
 
-use intercom_mcp::{DEFAULT_TOOLSETS, McpError, Refusal, Selection};
+use intercom_mcp::{DEFAULT_TOOLS, McpError, Refusal, Selection};
 use intercom_tools::Registry;
 
 fn names(selection: Selection) -> Vec<&'static str> {
@@ -21,20 +21,32 @@ fn error(selection: Selection) -> String {
 }
 
 #[test]
-fn the_default_set_is_admins_conversations_and_contacts() {
+fn the_default_is_the_curated_list_at_most_thirty_tools() {
     let registry = Registry::builtin();
-    let expected: Vec<&str> = registry
-        .tools()
-        .iter()
-        .filter(|t| DEFAULT_TOOLSETS.contains(&t.toolset.as_str()))
-        .map(|t| t.name)
-        .collect();
-    assert_eq!(names(Selection::new()), expected);
-    assert_eq!(names(Selection::new().toolsets(["default"])), expected);
-    assert!(expected.contains(&"intercom_manage_conversation"));
-    assert!(expected.contains(&"intercom_list_admins"));
-    assert!(!expected.contains(&"intercom_list_tags"));
-    assert!(expected.len() < registry.tools().len());
+    for name in DEFAULT_TOOLS {
+        assert!(
+            registry.tool(name).is_some(),
+            "default tool {name} is not in the registry"
+        );
+    }
+    let got = names(Selection::new());
+    assert_eq!(got.len(), DEFAULT_TOOLS.len());
+    assert!(got.len() <= 30, "{} default tools", got.len());
+    let mut sorted = got.clone();
+    sorted.sort_unstable();
+    let mut expected = DEFAULT_TOOLS.to_vec();
+    expected.sort_unstable();
+    assert_eq!(sorted, expected);
+    assert_eq!(names(Selection::new().toolsets(["default"])), got);
+    assert!(got.contains(&"intercom_manage_conversation"));
+    assert!(got.contains(&"intercom_identify_admin"));
+    assert!(!got.contains(&"intercom_delete_contact"));
+    // `default` combines with toolsets and read-only.
+    let with_tags = names(Selection::new().toolsets(["default", "tags"]));
+    assert!(with_tags.contains(&"intercom_retrieve_tag") && with_tags.len() > got.len());
+    let read_only = names(Selection::new().read_only(true));
+    assert!(!read_only.contains(&"intercom_reply_to_conversation"));
+    assert!(read_only.contains(&"intercom_search_conversations"));
 }
 
 #[test]
@@ -131,7 +143,7 @@ fn read_only_keeps_only_read_tools_and_refuses_the_others() {
 fn tools_outside_the_selection_are_not_enabled() {
     let registry = Registry::builtin();
     let catalog = Selection::new().resolve(&registry).unwrap();
-    let tags = registry.tool("intercom_list_tags").unwrap();
+    let tags = registry.tool("intercom_list_segments").unwrap();
     assert_eq!(catalog.check(tags), Err(Refusal::NotEnabled));
 }
 

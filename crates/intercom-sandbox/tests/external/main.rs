@@ -148,7 +148,9 @@ fn main() -> std::process::ExitCode {
             }
             libtest_mimic::Trial::test(name, move || {
                 if let Some(reason) = reason {
-                    return Err(format!("{reason} (INTERCOM_REQUIRE_SDK_TESTS=1 requires it)").into());
+                    return Err(
+                        format!("{reason} (INTERCOM_REQUIRE_SDK_TESTS=1 requires it)").into(),
+                    );
                 }
                 let runtime = tokio::runtime::Builder::new_multi_thread()
                     .worker_threads(2)

@@ -486,12 +486,6 @@ const AWAITING_SANDBOX: &[&str] = &[
     // The samples' cursor and scroll_param were not issued by this sandbox.
     "intercom_list_conversations",
     "intercom_scroll_companies",
-    // No custom object type `text` and no visitor with user_id `1` in the seed.
-    "intercom_delete_custom_object_instance_by_external_id",
-    "intercom_list_custom_object_instances",
-    "intercom_delete_custom_object_instance",
-    "intercom_retrieve_custom_object_instance",
-    "intercom_retrieve_visitor",
     // The tool sends the form-exploded filter (`user_id=...`); the sandbox asks for `filter`.
     "intercom_list_data_events",
 ];

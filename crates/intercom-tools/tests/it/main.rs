@@ -14,6 +14,7 @@ mod schema;
 mod search_shape;
 mod shape;
 mod shaping;
+mod tokens;
 mod validation;
 mod workflows;
 

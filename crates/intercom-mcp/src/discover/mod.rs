@@ -4,6 +4,11 @@
 //! full definition (input schema included), and `intercom_call_tool` calls any served tool by
 //! name. A model pays for three definitions and still reaches every tool.
 
+mod index;
+mod synonyms;
+
+pub use index::{Index, query_terms, stem};
+
 use std::sync::Arc;
 
 use intercom_tools::Tool;
@@ -62,7 +67,7 @@ pub fn definitions(catalog: &Catalog) -> Vec<McpTool> {
             schema(json!({
                 "type": "object",
                 "properties": {
-                    "query": {"type": "string", "description": "Keywords matched against tool names and descriptions. Empty lists every tool (up to limit)."},
+                    "query": {"type": "string", "description": "What you want to do, in plain words or keywords (\"how many open conversations\", \"tag a contact\"). Empty lists every tool (up to limit)."},
                     "toolset": {"type": "string", "description": "Only tools of this toolset.", "enum": toolsets},
                     "limit": {"type": "integer", "description": "Most results to return (default 10).", "minimum": 1, "maximum": MAX_LIMIT}
                 },
@@ -110,57 +115,51 @@ fn schema(value: Value) -> Arc<JsonObject> {
     }
 }
 
-/// `intercom_search_tools`: matches ranked by keyword hits, names counting more than
-/// descriptions.
-pub fn search(catalog: &Catalog, query: &str, toolset: Option<&str>, limit: usize) -> Value {
-    let words: Vec<String> = query
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    let mut scored: Vec<(usize, &Tool)> = catalog
-        .enabled()
-        .iter()
-        .copied()
-        .filter(|t| toolset.is_none_or(|s| t.toolset.as_str().eq_ignore_ascii_case(s)))
-        .filter_map(|t| {
-            let name = t.name.to_lowercase();
-            let description = t.description.to_lowercase();
-            let toolset = t.toolset.as_str();
-            let score: usize = words
-                .iter()
-                .map(|w| {
-                    let stem = w.strip_suffix('s').filter(|s| s.len() >= 3).unwrap_or(w);
-                    3 * usize::from(name.contains(stem))
-                        + 2 * usize::from(toolset.contains(stem))
-                        + usize::from(description.contains(stem))
-                })
-                .sum();
-            (words.is_empty() || score > 0).then_some((score, t))
-        })
-        .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(b.1.name)));
-    let total = scored.len();
+/// `intercom_search_tools`: the catalog's tools ranked for `query` ([`Index::search`]), or every
+/// tool in catalog order for an empty query.
+pub fn search(
+    catalog: &Catalog,
+    index: &Index,
+    query: &str,
+    toolset: Option<&str>,
+    limit: usize,
+) -> Value {
+    let in_toolset = |t: &Tool| toolset.is_none_or(|s| t.toolset.as_str().eq_ignore_ascii_case(s));
+    let ranked: Vec<&Tool> = if query.trim().is_empty() {
+        catalog
+            .enabled()
+            .iter()
+            .copied()
+            .filter(|t| in_toolset(t))
+            .collect()
+    } else {
+        index
+            .search(query)
+            .into_iter()
+            .map(|(t, _)| t)
+            .filter(|t| in_toolset(t))
+            .collect()
+    };
+    let total = ranked.len();
     let limit = limit.clamp(1, MAX_LIMIT);
-    let tools: Vec<Value> = scored
+    let tools: Vec<Value> = ranked
         .into_iter()
         .take(limit)
-        .map(|(_, t)| {
+        .map(|t| {
             json!({
                 "name": t.name,
                 "toolset": t.toolset.as_str(),
                 "read_only": t.annotations.read_only,
-                "description": t.description,
+                "description": intercom_tools::schema::description(t),
             })
         })
         .collect();
     let mut out = json!({ "tools": tools, "matches": total });
     if total == 0 {
-        out["hint"] =
-            json!("no tool matched: try fewer or other words, or an empty query to list tools");
+        out["hint"] = json!("no tool matched: try other words, or an empty query to list tools");
     } else if total > limit {
         out["hint"] = json!(format!(
-            "{} more matched: add words or raise limit",
+            "{} more matched, ranked lower: add words or raise limit",
             total - limit
         ));
     }
