@@ -276,8 +276,8 @@ def test_search_with_a_long_in_list_and_float_dates(client):
     assert sorted(c.id for c in found.items) == sorted(contacts)
 
 
-# PENDING: the sandbox does not serve notes, articles or data events yet (issue 8's resource
-# engine adds them). These cases are written against the SDK now and marked xfail(strict=True):
+# PENDING: the sandbox does not serve notes or data events as these cases need yet (issue 8's
+# resource engine adds them). These cases are written against the SDK now and marked xfail(strict=True):
 # they run, and the suite fails as soon as they pass, so the marks must then be removed.
 PENDING = pytest.mark.xfail(strict=True, reason="pending: the sandbox has no such endpoints yet")
 
@@ -291,7 +291,6 @@ def test_notes_create_find_list(client, admin_id):
     assert note.id in [n.id for n in client.notes.list(contact_id=contact.id)]
 
 
-@PENDING
 def test_articles_create_find_update_delete(client, admin_id):
     article = client.articles.create(
         request=CreateArticleRequest(title="SDK article", body="<p>Hello</p>", author_id=int(admin_id), state="draft")
