@@ -156,10 +156,10 @@ pub fn report(err: &anyhow::Error, json_errors: bool) -> ExitCode {
                 eprintln!("  request id: {id}");
             }
             // The message already carries the codes; show the raw body when there were none.
-            if api.errors.is_empty() {
-                if let Some(raw) = &api.raw_body {
-                    eprintln!("  response: {raw}");
-                }
+            if api.errors.is_empty()
+                && let Some(raw) = &api.raw_body
+            {
+                eprintln!("  response: {raw}");
             }
         }
     }

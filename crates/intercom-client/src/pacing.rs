@@ -132,12 +132,12 @@ impl Pacer {
         if !state.answered && state.in_flight > 0 {
             return Step::AwaitResponse;
         }
-        if let Some(reset) = state.reset {
-            if now >= Duration::from_secs(reset) {
-                // The window is over: start again from the limit until a response reports the new one.
-                state.reset = None;
-                state.remaining = state.limit.map(|l| l.saturating_sub(state.in_flight));
-            }
+        if let Some(reset) = state.reset
+            && now >= Duration::from_secs(reset)
+        {
+            // The window is over: start again from the limit until a response reports the new one.
+            state.reset = None;
+            state.remaining = state.limit.map(|l| l.saturating_sub(state.in_flight));
         }
         if let Some(remaining) = state.remaining {
             let until_reset = state
@@ -150,14 +150,14 @@ impl Pacer {
                     None if state.in_flight > 0 => return Step::AwaitResponse,
                     None => {}
                 }
-            } else if let Some(window_left) = until_reset {
-                if remaining <= state.in_flight + 1 {
-                    let gap = window_left / (remaining + 1);
-                    if let Some(last) = state.last_send {
-                        let next = last + gap;
-                        if next > now && next - now <= MAX_PACING_WAIT {
-                            return Step::Sleep(next - now);
-                        }
+            } else if let Some(window_left) = until_reset
+                && remaining <= state.in_flight + 1
+            {
+                let gap = window_left / (remaining + 1);
+                if let Some(last) = state.last_send {
+                    let next = last + gap;
+                    if next > now && next - now <= MAX_PACING_WAIT {
+                        return Step::Sleep(next - now);
                     }
                 }
             }

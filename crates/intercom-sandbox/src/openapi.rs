@@ -337,10 +337,10 @@ impl Shapes {
         if value.is_null() {
             return depth > 0 || schema.get("nullable") == Some(&Value::Bool(true));
         }
-        if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
-            if !allowed.contains(value) {
-                return false;
-            }
+        if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+            && !allowed.contains(value)
+        {
+            return false;
         }
         match schema_type(&schema) {
             "integer" => value.is_i64() || value.is_u64(),
@@ -460,14 +460,14 @@ impl Shapes {
             .iter()
             .map(|b| self.flatten(b).into_owned())
             .collect();
-        if let Some(t) = value.get("type") {
-            if let Some(b) = flat.iter().find(|b| {
+        if let Some(t) = value.get("type")
+            && let Some(b) = flat.iter().find(|b| {
                 b.pointer("/properties/type/enum")
                     .and_then(Value::as_array)
                     .is_some_and(|e| e.contains(t))
-            }) {
-                return b.clone();
-            }
+            })
+        {
+            return b.clone();
         }
         let wanted = match value {
             Value::Object(_) => "object",

@@ -524,10 +524,10 @@ fn seed(s: &Store, config: &SandboxConfig) -> rusqlite::Result<Workspace> {
             "account_tier": plan,
         });
         let mut tags = Vec::new();
-        if plan == "enterprise" {
-            if let Some(t) = tag_index("Enterprise") {
-                tags.push(t);
-            }
+        if plan == "enterprise"
+            && let Some(t) = tag_index("Enterprise")
+        {
+            tags.push(t);
         }
         companies.push((doc, tags, 0usize));
     }
@@ -842,17 +842,16 @@ fn seed(s: &Store, config: &SandboxConfig) -> rusqlite::Result<Workspace> {
             doc["priority"] = json!("priority");
         }
         let mut tags = Vec::new();
-        if let Some(tag) = topic.tag.and_then(tag_index) {
-            if rng.random_bool(0.6) {
-                tags.push((tag, created + 60, admin_ids[admin_i].clone()));
-            }
+        if let Some(tag) = topic.tag.and_then(tag_index)
+            && rng.random_bool(0.6)
+        {
+            tags.push((tag, created + 60, admin_ids[admin_i].clone()));
         }
-        if rng.random_bool(0.08) {
-            if let Some(vip) = tag_index("VIP") {
-                if !tags.iter().any(|(t, _, _)| *t == vip) {
-                    tags.push((vip, created + 120, admin_ids[admin_i].clone()));
-                }
-            }
+        if rng.random_bool(0.08)
+            && let Some(vip) = tag_index("VIP")
+            && !tags.iter().any(|(t, _, _)| *t == vip)
+        {
+            tags.push((vip, created + 120, admin_ids[admin_i].clone()));
         }
         doc["tags"] = json!({
             "type": "tag.list",

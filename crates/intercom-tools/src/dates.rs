@@ -168,10 +168,10 @@ pub fn parse(text: &str) -> Result<DateSpec, String> {
     if let Ok(ts) = t.parse::<Timestamp>() {
         return Ok(DateSpec::Instant(ts));
     }
-    if t.contains('[') {
-        if let Ok(z) = t.parse::<Zoned>() {
-            return Ok(DateSpec::Instant(z.timestamp()));
-        }
+    if t.contains('[')
+        && let Ok(z) = t.parse::<Zoned>()
+    {
+        return Ok(DateSpec::Instant(z.timestamp()));
     }
     let looks_iso = t.len() >= 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
     if looks_iso {
@@ -181,10 +181,10 @@ pub fn parse(text: &str) -> Result<DateSpec, String> {
                 .map(DateSpec::Day)
                 .map_err(|e| format!("`{t}` is not a valid YYYY-MM-DD date: {}", reason(&e)));
         }
-        if !t.ends_with(['z', 'Z']) {
-            if let Ok(dt) = t.parse::<DateTime>() {
-                return Ok(DateSpec::Local(dt));
-            }
+        if !t.ends_with(['z', 'Z'])
+            && let Ok(dt) = t.parse::<DateTime>()
+        {
+            return Ok(DateSpec::Local(dt));
         }
         return Err(format!(
             "`{t}` is not a valid ISO 8601 date-time (e.g. 2025-01-15T09:30:00Z)"
@@ -317,18 +317,18 @@ pub fn range(
     };
     let start_at = resolve(start, Bound::Start, fields.0)?;
     let end_at = resolve(end, Bound::End, fields.1)?;
-    if let (Some(s), Some(e)) = (start_at, end_at) {
-        if s > e {
-            return Err(RangeError {
-                field: fields.0,
-                message: format!(
-                    "is after `{}`: the range would start at {} and end at {}; swap them or widen the range",
-                    fields.1,
-                    display(s, tz),
-                    display(e, tz)
-                ),
-            });
-        }
+    if let (Some(s), Some(e)) = (start_at, end_at)
+        && s > e
+    {
+        return Err(RangeError {
+            field: fields.0,
+            message: format!(
+                "is after `{}`: the range would start at {} and end at {}; swap them or widen the range",
+                fields.1,
+                display(s, tz),
+                display(e, tz)
+            ),
+        });
     }
     Ok(Range {
         start: start_at,

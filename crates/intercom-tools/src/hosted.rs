@@ -446,10 +446,9 @@ pub fn field(object_type: ObjectType, name: &str) -> Result<(String, Kind), Stri
     if let Some(rest) = name
         .strip_prefix(custom)
         .or_else(|| name.strip_prefix(underscored.as_str()))
+        && !rest.is_empty()
     {
-        if !rest.is_empty() {
-            return Ok((format!("{custom}{rest}"), Kind::Any));
-        }
+        return Ok((format!("{custom}{rest}"), Kind::Any));
     }
     let names: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
     let near = crate::validate::nearest(&lower.replace('_', "."), &names)
@@ -793,20 +792,20 @@ pub fn fetch_id(id: &str, object_type: Option<&str>) -> Result<(FetchType, Strin
     if id.starts_with("http://") || id.starts_with("https://") {
         return from_url(id);
     }
-    if let Some((prefix, rest)) = id.split_once('_') {
-        if let Some(ty) = FetchType::parse(prefix) {
-            if rest.is_empty() {
-                return Err(format!("`{id}` has no id after the prefix"));
-            }
-            if given.is_some_and(|g| g != ty) {
-                return Err(format!(
-                    "`{id}` is a {} id but object_type says {}",
-                    ty.as_str(),
-                    given.map_or("", FetchType::as_str)
-                ));
-            }
-            return Ok((ty, rest.to_owned()));
+    if let Some((prefix, rest)) = id.split_once('_')
+        && let Some(ty) = FetchType::parse(prefix)
+    {
+        if rest.is_empty() {
+            return Err(format!("`{id}` has no id after the prefix"));
         }
+        if given.is_some_and(|g| g != ty) {
+            return Err(format!(
+                "`{id}` is a {} id but object_type says {}",
+                ty.as_str(),
+                given.map_or("", FetchType::as_str)
+            ));
+        }
+        return Ok((ty, rest.to_owned()));
     }
     match given {
         Some(ty) if !id.is_empty() => Ok((ty, id.to_owned())),

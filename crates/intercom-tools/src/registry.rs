@@ -574,18 +574,18 @@ fn check_rule(
             when,
             equals,
         } => {
-            if let Some(value) = matches_when(args, when, equals) {
-                if !args.contains_key(field) {
-                    return Err(ToolError::validation(
-                        reported,
-                        shown(field),
-                        format!(
-                            "is required when `{}` is `{value}`{}",
-                            shown(when),
-                            hint(field)
-                        ),
-                    ));
-                }
+            if let Some(value) = matches_when(args, when, equals)
+                && !args.contains_key(field)
+            {
+                return Err(ToolError::validation(
+                    reported,
+                    shown(field),
+                    format!(
+                        "is required when `{}` is `{value}`{}",
+                        shown(when),
+                        hint(field)
+                    ),
+                ));
             }
         }
         Rule::AnyOfIf {
@@ -593,23 +593,23 @@ fn check_rule(
             when,
             equals,
         } => {
-            if let Some(value) = matches_when(args, when, equals) {
-                if !fields.iter().any(|f| args.contains_key(*f)) {
-                    let others: Vec<String> = fields[1..]
-                        .iter()
-                        .map(|f| format!("`{}`", shown(f)))
-                        .collect();
-                    return Err(ToolError::validation(
-                        reported,
-                        shown(fields[0]),
-                        format!(
-                            "(or {}) is required when `{}` is `{value}`{}",
-                            or_list(&others.iter().map(String::as_str).collect::<Vec<_>>()),
-                            shown(when),
-                            hint(fields[0])
-                        ),
-                    ));
-                }
+            if let Some(value) = matches_when(args, when, equals)
+                && !fields.iter().any(|f| args.contains_key(*f))
+            {
+                let others: Vec<String> = fields[1..]
+                    .iter()
+                    .map(|f| format!("`{}`", shown(f)))
+                    .collect();
+                return Err(ToolError::validation(
+                    reported,
+                    shown(fields[0]),
+                    format!(
+                        "(or {}) is required when `{}` is `{value}`{}",
+                        or_list(&others.iter().map(String::as_str).collect::<Vec<_>>()),
+                        shown(when),
+                        hint(fields[0])
+                    ),
+                ));
             }
         }
         Rule::OnlyIf {

@@ -310,10 +310,10 @@ pub async fn admins(
     fresh: bool,
 ) -> Result<Arc<Vec<Admin>>, intercom_client::Error> {
     let kept = with_directory(client, |d| d.admins.clone());
-    if let Some((at, list)) = kept {
-        if !fresh || at.elapsed() < REFRESH_AFTER {
-            return Ok(list);
-        }
+    if let Some((at, list)) = kept
+        && (!fresh || at.elapsed() < REFRESH_AFTER)
+    {
+        return Ok(list);
     }
     let body = client.json(&Request::get("/admins")).await?;
     let list: Vec<Admin> = body
@@ -337,10 +337,10 @@ pub async fn admins(
 /// The workspace's teams (`GET /teams`), kept like [`admins`].
 pub async fn teams(client: &Client, fresh: bool) -> Result<Arc<Vec<Team>>, intercom_client::Error> {
     let kept = with_directory(client, |d| d.teams.clone());
-    if let Some((at, list)) = kept {
-        if !fresh || at.elapsed() < REFRESH_AFTER {
-            return Ok(list);
-        }
+    if let Some((at, list)) = kept
+        && (!fresh || at.elapsed() < REFRESH_AFTER)
+    {
+        return Ok(list);
     }
     let body = client.json(&Request::get("/teams")).await?;
     let list: Vec<Team> = body

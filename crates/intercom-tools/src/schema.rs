@@ -72,12 +72,13 @@ fn param_schema(p: &Param, note: Option<String>) -> Value {
     if let Some(max) = p.maximum {
         map.insert("maximum".into(), json!(max));
     }
-    if p.ty == JsonType::Object && !p.properties.is_empty() {
-        if let Value::Object(inner) = object_schema(p.properties, |_| None) {
-            for (k, v) in inner {
-                if k != "type" {
-                    map.insert(k, v);
-                }
+    if p.ty == JsonType::Object
+        && !p.properties.is_empty()
+        && let Value::Object(inner) = object_schema(p.properties, |_| None)
+    {
+        for (k, v) in inner {
+            if k != "type" {
+                map.insert(k, v);
             }
         }
     }

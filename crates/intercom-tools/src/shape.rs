@@ -363,10 +363,11 @@ pub(crate) fn take_params(
     for p in params_for(tool) {
         // Also the camelCase spelling (`maxTokens`), as the registry accepts for any parameter.
         for spelling in [p.name.to_owned(), camel_case(p.name)] {
-            if let Some(v) = map.remove(&spelling) {
-                if !v.is_null() && !taken.contains_key(p.name) {
-                    taken.insert(p.name.to_owned(), v);
-                }
+            if let Some(v) = map.remove(&spelling)
+                && !v.is_null()
+                && !taken.contains_key(p.name)
+            {
+                taken.insert(p.name.to_owned(), v);
             }
         }
     }
@@ -478,11 +479,11 @@ pub fn shape(value: Value, options: &ShapeOptions) -> Shaped {
     }
     let list = primary_list(&value);
 
-    if options.page.skip > 0 {
-        if let Some(items) = list.as_deref().and_then(|k| value[k].as_array_mut()) {
-            let n = options.page.skip.min(items.len());
-            items.drain(..n);
-        }
+    if options.page.skip > 0
+        && let Some(items) = list.as_deref().and_then(|k| value[k].as_array_mut())
+    {
+        let n = options.page.skip.min(items.len());
+        items.drain(..n);
     }
 
     let api_cap = api_capped_parts(&value);
@@ -512,18 +513,16 @@ pub fn shape(value: Value, options: &ShapeOptions) -> Shaped {
     }
 
     let truncated = !note.is_empty();
-    if truncated {
-        if let Value::Object(map) = &mut value {
-            let mut out = Map::new();
-            out.insert("truncated".into(), Value::Bool(true));
-            out.insert("truncation".into(), Value::Object(note));
-            for (k, v) in std::mem::take(map) {
-                if k != "truncated" && k != "truncation" {
-                    out.insert(k, v);
-                }
+    if truncated && let Value::Object(map) = &mut value {
+        let mut out = Map::new();
+        out.insert("truncated".into(), Value::Bool(true));
+        out.insert("truncation".into(), Value::Object(note));
+        for (k, v) in std::mem::take(map) {
+            if k != "truncated" && k != "truncation" {
+                out.insert(k, v);
             }
-            *map = out;
         }
+        *map = out;
     }
     let tokens = estimate_tokens(&value);
     Shaped {
@@ -805,11 +804,11 @@ fn summarize_item(item: Map<String, Value>) -> Map<String, Value> {
                     if let Some(author) = source.get_mut("author") {
                         keep_keys(author, &["id", "type", "name", "email"]);
                     }
-                    if let Some(Value::String(body)) = source.get_mut("body") {
-                        if let Some(cut) = cut_text(body, SUMMARY_BODY_CHARS) {
-                            *body = cut;
-                            body_truncated = true;
-                        }
+                    if let Some(Value::String(body)) = source.get_mut("body")
+                        && let Some(cut) = cut_text(body, SUMMARY_BODY_CHARS)
+                    {
+                        *body = cut;
+                        body_truncated = true;
                     }
                 }
             }
@@ -921,12 +920,12 @@ fn compact_map(
     let has_state = map.contains_key("state");
     let mut out = Map::new();
     for (key, v) in map {
-        if key == "type" {
-            if let Some(t) = v.as_str() {
-                if depth > 0 && (is_list_type(t) || type_repeats_key(t, under, item)) {
-                    continue;
-                }
-            }
+        if key == "type"
+            && let Some(t) = v.as_str()
+            && depth > 0
+            && (is_list_type(t) || type_repeats_key(t, under, item))
+        {
+            continue;
         }
         if drop_secondary
             && (SECONDARY_KEYS.contains(&key.as_str())
@@ -1021,18 +1020,19 @@ fn compact_number(n: serde_json::Number, key: &str) -> Value {
     const Y2000: i64 = 946_684_800;
     const Y2100: i64 = 4_102_444_800;
     if let Some(i) = n.as_i64() {
-        if is_time_key(key) && (Y2000..Y2100).contains(&i) {
-            if let Ok(ts) = jiff::Timestamp::from_second(i) {
-                return Value::String(ts.to_string());
-            }
+        if is_time_key(key)
+            && (Y2000..Y2100).contains(&i)
+            && let Ok(ts) = jiff::Timestamp::from_second(i)
+        {
+            return Value::String(ts.to_string());
         }
         if is_id_key(key) {
             return Value::String(i.to_string());
         }
-    } else if let Some(u) = n.as_u64() {
-        if is_id_key(key) {
-            return Value::String(u.to_string());
-        }
+    } else if let Some(u) = n.as_u64()
+        && is_id_key(key)
+    {
+        return Value::String(u.to_string());
     }
     Value::Number(n)
 }

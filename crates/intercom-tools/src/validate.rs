@@ -111,43 +111,42 @@ fn check(schema: &Value, value: &Value, path: &str) -> Result<(), Violation> {
             return Err(violation(path, message));
         }
     }
-    if let Some(ty) = schema.get("type").and_then(Value::as_str) {
-        if !type_matches(ty, value) {
-            let mut message = format!("must be {}, got {}", article(ty), describe(value));
-            if ty == "string" && value.is_number() {
-                message.push_str(&format!(": pass it as a string, \"{value}\""));
-            } else if ty == "integer" && value.as_str().is_some_and(|s| s.parse::<i64>().is_ok()) {
-                message.push_str(": pass it without quotes");
-            }
-            if path.is_empty() {
-                return Err(violation(path, format!("the arguments {message}")));
-            }
-            return Err(violation(path, message));
+    if let Some(ty) = schema.get("type").and_then(Value::as_str)
+        && !type_matches(ty, value)
+    {
+        let mut message = format!("must be {}, got {}", article(ty), describe(value));
+        if ty == "string" && value.is_number() {
+            message.push_str(&format!(": pass it as a string, \"{value}\""));
+        } else if ty == "integer" && value.as_str().is_some_and(|s| s.parse::<i64>().is_ok()) {
+            message.push_str(": pass it without quotes");
         }
+        if path.is_empty() {
+            return Err(violation(path, format!("the arguments {message}")));
+        }
+        return Err(violation(path, message));
     }
 
-    if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
-        if !allowed.contains(value) {
-            let list: Vec<String> = allowed.iter().map(render).collect();
-            return Err(violation(
-                path,
-                format!("must be one of {}; got {}", list.join(", "), render(value)),
-            ));
-        }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+        && !allowed.contains(value)
+    {
+        let list: Vec<String> = allowed.iter().map(render).collect();
+        return Err(violation(
+            path,
+            format!("must be one of {}; got {}", list.join(", "), render(value)),
+        ));
     }
 
     if let (Some(min), Some(s)) = (
         schema.get("minLength").and_then(Value::as_u64),
         value.as_str(),
-    ) {
-        if (s.chars().count() as u64) < min {
-            let message = if min == 1 {
-                "must not be empty".to_owned()
-            } else {
-                format!("must be at least {min} characters long")
-            };
-            return Err(violation(path, message));
-        }
+    ) && (s.chars().count() as u64) < min
+    {
+        let message = if min == 1 {
+            "must not be empty".to_owned()
+        } else {
+            format!("must be at least {min} characters long")
+        };
+        return Err(violation(path, message));
     }
 
     if let Some(n) = value.as_i64() {
@@ -165,11 +164,11 @@ fn check(schema: &Value, value: &Value, path: &str) -> Result<(), Violation> {
         }
     }
 
-    if let Some(items) = schema.get("items") {
-        if let Some(array) = value.as_array() {
-            for (i, item) in array.iter().enumerate() {
-                check(items, item, &format!("{path}[{i}]"))?;
-            }
+    if let Some(items) = schema.get("items")
+        && let Some(array) = value.as_array()
+    {
+        for (i, item) in array.iter().enumerate() {
+            check(items, item, &format!("{path}[{i}]"))?;
         }
     }
 

@@ -181,11 +181,11 @@ fn write_operation(
     }
     // A placeholder of the template the description does not declare is still a path parameter.
     for segment in op.path.split('/') {
-        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            if !seen.iter().any(|s| s == name) {
-                seen.push(name.to_owned());
-                params.insert(0, format!("P::path({name:?}, \"\")"));
-            }
+        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'))
+            && !seen.iter().any(|s| s == name)
+        {
+            seen.push(name.to_owned());
+            params.insert(0, format!("P::path({name:?}, \"\")"));
         }
     }
     let _ = writeln!(out, "        params: &[{}],", join_params(&params, 12));
@@ -287,10 +287,11 @@ fn type_of(doc: &Value, s: &Value) -> &'static str {
     if s.get("properties").is_some() {
         return "Object";
     }
-    if let Some(values) = s.get("enum").and_then(Value::as_array) {
-        if !values.is_empty() && values.iter().all(Value::is_string) {
-            return "String";
-        }
+    if let Some(values) = s.get("enum").and_then(Value::as_array)
+        && !values.is_empty()
+        && values.iter().all(Value::is_string)
+    {
+        return "String";
     }
     if s.get("items").is_some() {
         return "Array";
@@ -417,12 +418,12 @@ fn param(
             (None, None) => {}
         }
     }
-    if ty == "Array" {
-        if let Some(items) = s.get("items") {
-            let it = type_of(doc, items);
-            if it != "Any" {
-                let _ = write!(e, ".items(T::{it})");
-            }
+    if ty == "Array"
+        && let Some(items) = s.get("items")
+    {
+        let it = type_of(doc, items);
+        if it != "Any" {
+            let _ = write!(e, ".items(T::{it})");
         }
     }
     if ty == "Object" && depth == 0 {

@@ -60,10 +60,9 @@ fn version_table(spec: &Spec) -> anyhow::Result<Value> {
             let param = spec.deref(param)?;
             if param.get("in").and_then(Value::as_str) == Some("query")
                 && param.get("required").and_then(Value::as_bool) == Some(true)
+                && let Some(name) = param.get("name").and_then(Value::as_str)
             {
-                if let Some(name) = param.get("name").and_then(Value::as_str) {
-                    query.push(json!(name));
-                }
+                query.push(json!(name));
             }
         }
         ops.push(json!({
@@ -168,10 +167,12 @@ fn trim(schema: &Value) -> Value {
         };
         out.insert(key.clone(), value);
     }
-    if let Some(example) = map.get("example") {
-        if !example.is_object() && !example.is_array() && !example.is_null() {
-            out.insert("example".to_owned(), example.clone());
-        }
+    if let Some(example) = map.get("example")
+        && !example.is_object()
+        && !example.is_array()
+        && !example.is_null()
+    {
+        out.insert("example".to_owned(), example.clone());
     }
     Value::Object(out)
 }

@@ -146,13 +146,13 @@ pub(crate) async fn update(
     let now = state.now();
     let doc = state.tx(|s| {
         let mut doc = get_company(s, &id)?;
-        if let Some(cid) = body.id_opt("company_id")? {
-            if doc["company_id"].as_str() != Some(cid.as_str()) {
-                return Err(ApiError::invalid(
-                    "company_id",
-                    "company_id can't be updated",
-                ));
-            }
+        if let Some(cid) = body.id_opt("company_id")?
+            && doc["company_id"].as_str() != Some(cid.as_str())
+        {
+            return Err(ApiError::invalid(
+                "company_id",
+                "company_id can't be updated",
+            ));
         }
         apply_fields(&mut doc, &body)?;
         doc["updated_at"] = json!(now);

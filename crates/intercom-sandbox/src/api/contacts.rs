@@ -115,13 +115,13 @@ fn apply_fields(s: &Store, doc: &mut Value, body: &Body) -> ApiResult<()> {
     }
     if body.has("owner_id") {
         let owner = body.id_opt("owner_id")?;
-        if let Some(owner) = &owner {
-            if s.get(Kind::Admin, owner)?.is_none() {
-                return Err(ApiError::invalid(
-                    "owner_id",
-                    format!("owner_id {owner} is not an admin of this workspace"),
-                ));
-            }
+        if let Some(owner) = &owner
+            && s.get(Kind::Admin, owner)?.is_none()
+        {
+            return Err(ApiError::invalid(
+                "owner_id",
+                format!("owner_id {owner} is not an admin of this workspace"),
+            ));
         }
         doc["owner_id"] = json!(owner.and_then(|o| o.parse::<i64>().ok()));
     }

@@ -255,29 +255,58 @@ pub(crate) async fn reply(
         if kind == "admin" {
             let message_type = body
                 .enum_opt("message_type", &["comment", "note", "quick_reply"])?
-                .ok_or_else(|| ApiError::missing("message_type", "message_type is required: comment, note or quick_reply"))?;
+                .ok_or_else(|| {
+                    ApiError::missing(
+                        "message_type",
+                        "message_type is required: comment, note or quick_reply",
+                    )
+                })?;
             get_conversation(s, &id)?;
             let admin = body_admin(s, &body)?;
             let text = body.str_opt("body")?;
-            if message_type != "quick_reply" && text.as_deref().is_none_or(|t| t.trim().is_empty()) {
-                return Err(ApiError::missing("body", format!("body is required for a {message_type}")));
+            if message_type != "quick_reply" && text.as_deref().is_none_or(|t| t.trim().is_empty())
+            {
+                return Err(ApiError::missing(
+                    "body",
+                    format!("body is required for a {message_type}"),
+                ));
             }
             if message_type == "quick_reply" && body.array_opt("reply_options")?.is_none() {
-                return Err(ApiError::missing("reply_options", "reply_options is required for a quick_reply"));
+                return Err(ApiError::missing(
+                    "reply_options",
+                    "reply_options is required for a quick_reply",
+                ));
             }
             let mut doc = get_conversation(s, &id)?;
             let state_now = doc["state"].as_str().unwrap_or("open").to_owned();
             let html = text.as_deref().map(as_html);
-            add_part(s, &id, NewPart { part_type: &message_type, body: html.as_deref(), at, author: admin_author(&admin), assigned_to: Value::Null, state: &state_now })?;
+            add_part(
+                s,
+                &id,
+                NewPart {
+                    part_type: &message_type,
+                    body: html.as_deref(),
+                    at,
+                    author: admin_author(&admin),
+                    assigned_to: Value::Null,
+                    state: &state_now,
+                },
+            )?;
             doc["updated_at"] = json!(at.max(doc["updated_at"].as_i64().unwrap_or(0)));
             s.update_doc(Kind::Conversation, &id, &doc)?;
             refresh_conversation(s, &id)?;
             full_conversation(s, &id, false)
         } else {
-            if let Some(mt) = body.str_opt("message_type")? {
-                if mt != "comment" && mt != "quick_reply" {
-                    return Err(ApiError::invalid("message_type", format!("message_type for a user reply must be comment or quick_reply, not {mt:?}")));
-                }
+            if let Some(mt) = body.str_opt("message_type")?
+                && mt != "comment"
+                && mt != "quick_reply"
+            {
+                return Err(ApiError::invalid(
+                    "message_type",
+                    format!(
+                        "message_type for a user reply must be comment or quick_reply, not {mt:?}"
+                    ),
+                ));
             }
             let contact = if let Some(cid) = body.id_opt("intercom_user_id")? {
                 get_contact(s, &cid)?
@@ -301,14 +330,29 @@ pub(crate) async fn reply(
             };
             let text = body.str_req("body")?;
             let contact_id = contact["id"].as_str().unwrap_or_default().to_owned();
-            let id = if id == "last" { last_conversation_of(s, &contact_id)? } else { id.clone() };
+            let id = if id == "last" {
+                last_conversation_of(s, &contact_id)?
+            } else {
+                id.clone()
+            };
             let mut doc = get_conversation(s, &id)?;
             let reopen = doc["state"].as_str() != Some("open");
             if reopen {
                 set_state(&mut doc, "open");
             }
             let part_type = if reopen { "open" } else { "comment" };
-            add_part(s, &id, NewPart { part_type, body: Some(&as_html(&text)), at, author: contact_author(&contact), assigned_to: Value::Null, state: "open" })?;
+            add_part(
+                s,
+                &id,
+                NewPart {
+                    part_type,
+                    body: Some(&as_html(&text)),
+                    at,
+                    author: contact_author(&contact),
+                    assigned_to: Value::Null,
+                    state: "open",
+                },
+            )?;
             doc["updated_at"] = json!(at.max(doc["updated_at"].as_i64().unwrap_or(0)));
             s.update_doc(Kind::Conversation, &id, &doc)?;
             refresh_conversation(s, &id)?;
@@ -343,13 +387,13 @@ pub(crate) async fn manage(
         let author = admin_author(&admin);
         match message_type.as_str() {
             "close" => {
-                if let Some(t) = body.str_opt("type")? {
-                    if t != "admin" {
-                        return Err(ApiError::invalid(
-                            "type",
-                            format!("type must be admin, not {t:?}"),
-                        ));
-                    }
+                if let Some(t) = body.str_opt("type")?
+                    && t != "admin"
+                {
+                    return Err(ApiError::invalid(
+                        "type",
+                        format!("type must be admin, not {t:?}"),
+                    ));
                 }
                 set_state(&mut doc, "closed");
                 add_part(

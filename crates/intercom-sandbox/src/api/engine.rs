@@ -318,10 +318,10 @@ fn stamp(doc: &mut Value, now: i64, created: bool) {
         if key == "created_at" && !created {
             continue;
         }
-        if let Some(slot) = map.get_mut(key) {
-            if slot.is_number() || slot.is_null() {
-                *slot = json!(now);
-            }
+        if let Some(slot) = map.get_mut(key)
+            && (slot.is_number() || slot.is_null())
+        {
+            *slot = json!(now);
         }
     }
 }
@@ -577,9 +577,37 @@ fn serve_inner(
                     });
                 }
                 let per_page = query_params.int("per_page", 50, 1, 250)?;
+                let page = query_params.int("page", 1, 1, 1_000_000)?;
                 let total = docs.len();
-                docs.truncate(per_page);
+                // A cursor (`starting_after`, the last id of the previous page) or a page number.
+                let start = match query_params.get("starting_after") {
+                    Some(after) => docs
+                        .iter()
+                        .position(|d| id_text(d).as_deref() == Some(after))
+                        .map_or(total, |i| i + 1),
+                    None => (page - 1).saturating_mul(per_page).min(total),
+                };
+                let more = start + per_page < total;
+                let docs: Vec<Value> = docs.into_iter().skip(start).take(per_page).collect();
+                let last_id = docs.last().and_then(id_text);
                 let mut envelope = table.synthesize(schema);
+                // The envelope's `pages` tell the truth: which page this is, how many there
+                // are, and a next cursor only when more follow (clients page until it is null).
+                if let Some(Value::Object(pages)) = envelope.get_mut("pages") {
+                    let total_pages = total.div_ceil(per_page).max(1);
+                    pages.insert("page".to_owned(), json!(start / per_page + 1));
+                    pages.insert("per_page".to_owned(), json!(per_page));
+                    pages.insert("total_pages".to_owned(), json!(total_pages));
+                    pages.insert(
+                        "next".to_owned(),
+                        match (more, last_id) {
+                            (true, Some(id)) => {
+                                json!({"per_page": per_page, "starting_after": id})
+                            }
+                            _ => Value::Null,
+                        },
+                    );
+                }
                 if envelope.is_array() {
                     return Ok(Some(Value::Array(docs)));
                 }
@@ -636,10 +664,10 @@ fn serve_inner(
         })
     })?;
     let value = value.map(|mut v| {
-        if let (Some(obj), Verb::Delete(_)) = (v.as_object_mut(), &verb) {
-            if let Some(deleted) = obj.get_mut("deleted") {
-                *deleted = json!(true);
-            }
+        if let (Some(obj), Verb::Delete(_)) = (v.as_object_mut(), &verb)
+            && let Some(deleted) = obj.get_mut("deleted")
+        {
+            *deleted = json!(true);
         }
         v
     });
@@ -657,4 +685,13 @@ fn demo(table: &Shapes, op: &Operation, id: &str, fields: &Map<String, Value>) -
         set_id(&mut doc, id);
     }
     doc
+}
+
+/// A record's id as text (ids are strings or integers).
+fn id_text(doc: &Value) -> Option<String> {
+    match doc.get("id")? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }

@@ -39,7 +39,7 @@ pub(crate) fn decode_cursor(field: &str, cursor: &str) -> ApiResult<i64> {
             ),
         )
     };
-    if cursor.len() % 2 != 0 || !cursor.is_ascii() {
+    if !cursor.len().is_multiple_of(2) || !cursor.is_ascii() {
         return Err(bad());
     }
     let bytes: Option<Vec<u8>> = (0..cursor.len())
@@ -88,11 +88,8 @@ pub(crate) fn cursor_page(
         "per_page": per_page,
         "total_pages": total.div_ceil(per_page.max(1)),
     });
-    if has_more {
-        if let Some(last) = rows.last() {
-            pages["next"] =
-                json!({"per_page": per_page, "starting_after": encode_cursor(last.seq)});
-        }
+    if has_more && let Some(last) = rows.last() {
+        pages["next"] = json!({"per_page": per_page, "starting_after": encode_cursor(last.seq)});
     }
     Ok(CursorPage { rows, total, pages })
 }

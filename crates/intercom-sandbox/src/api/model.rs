@@ -376,12 +376,11 @@ pub(crate) fn derive_conversation(doc: &mut Value, parts: &[Value]) {
     for part in parts {
         let at = part["created_at"].as_i64().unwrap_or(created);
         let part_type = part["part_type"].as_str().unwrap_or("");
-        if is_admin_author(part) {
-            if let Some(id) = part["author"]["id"].as_str() {
-                if !teammates.iter().any(|t| t == id) {
-                    teammates.push(id.to_owned());
-                }
-            }
+        if is_admin_author(part)
+            && let Some(id) = part["author"]["id"].as_str()
+            && !teammates.iter().any(|t| t == id)
+        {
+            teammates.push(id.to_owned());
         }
         match part_type {
             "comment" | "open" if is_contact_author(part) => {

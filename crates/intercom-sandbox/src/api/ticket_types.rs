@@ -444,30 +444,30 @@ pub(crate) async fn update_attribute(
         let builtin = attribute["default"] == true;
         let old_name = attribute["name"].as_str().unwrap_or_default().to_owned();
         let mut rename = None;
-        if let Some(name) = &name {
-            if *name != old_name {
-                if builtin {
-                    return Err(ApiError::invalid(
-                        "name",
-                        format!("the built-in attribute {old_name} cannot be renamed"),
-                    ));
-                }
-                if name.starts_with("_default_")
-                    || attributes.iter().enumerate().any(|(i, a)| {
-                        i != index
-                            && a["name"]
-                                .as_str()
-                                .is_some_and(|n| n.eq_ignore_ascii_case(name))
-                    })
-                {
-                    return Err(ApiError::invalid(
-                        "name",
-                        format!("the ticket type already has an attribute named {name:?}"),
-                    ));
-                }
-                attribute["name"] = json!(name);
-                rename = Some(name.clone());
+        if let Some(name) = &name
+            && *name != old_name
+        {
+            if builtin {
+                return Err(ApiError::invalid(
+                    "name",
+                    format!("the built-in attribute {old_name} cannot be renamed"),
+                ));
             }
+            if name.starts_with("_default_")
+                || attributes.iter().enumerate().any(|(i, a)| {
+                    i != index
+                        && a["name"]
+                            .as_str()
+                            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                })
+            {
+                return Err(ApiError::invalid(
+                    "name",
+                    format!("the ticket type already has an attribute named {name:?}"),
+                ));
+            }
+            attribute["name"] = json!(name);
+            rename = Some(name.clone());
         }
         if archived == Some(true) && builtin {
             return Err(ApiError::invalid(

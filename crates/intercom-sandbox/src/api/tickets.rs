@@ -543,14 +543,12 @@ pub(crate) async fn remove(
             .into_iter()
             .flatten()
         {
-            if linked["type"] == "conversation" {
-                if let Some(cid) = linked["id"].as_str() {
-                    if let Some(mut conversation) = s.get(Kind::Conversation, cid)? {
-                        if drop_linked(&mut conversation, "ticket", &id) {
-                            s.update_doc(Kind::Conversation, cid, &conversation)?;
-                        }
-                    }
-                }
+            if linked["type"] == "conversation"
+                && let Some(cid) = linked["id"].as_str()
+                && let Some(mut conversation) = s.get(Kind::Conversation, cid)?
+                && drop_linked(&mut conversation, "ticket", &id)
+            {
+                s.update_doc(Kind::Conversation, cid, &conversation)?;
             }
         }
         s.unlink_all_from(Rel::TicketTag, &id)?;
@@ -690,8 +688,8 @@ pub(crate) async fn update(
         } else {
             None
         };
-        if let Some(target) = target {
-            if doc["ticket_state"]["id"] != target["id"] {
+        if let Some(target) = target
+            && doc["ticket_state"]["id"] != target["id"] {
                 let previous = doc["ticket_state"]["category"]
                     .as_str()
                     .unwrap_or("submitted")
@@ -710,7 +708,6 @@ pub(crate) async fn update(
                     doc["open"] = json!(true);
                 }
             }
-        }
 
         if let Some(open) = open {
             if doc["open"] != open {
@@ -805,13 +802,13 @@ pub(crate) async fn reply(
     let now = state.now();
     let at = body.i64_opt("created_at")?.unwrap_or(now);
     body.bool_opt("skip_notifications")?;
-    if let Some(urls) = body.array_opt("attachment_urls")? {
-        if urls.len() > 10 {
-            return Err(ApiError::invalid(
-                "attachment_urls",
-                format!("attachment_urls holds at most 10 URLs, not {}", urls.len()),
-            ));
-        }
+    if let Some(urls) = body.array_opt("attachment_urls")?
+        && urls.len() > 10
+    {
+        return Err(ApiError::invalid(
+            "attachment_urls",
+            format!("attachment_urls holds at most 10 URLs, not {}", urls.len()),
+        ));
     }
     let part = state.tx(|s| {
         let mut doc = get_ticket(s, &id)?;
@@ -879,13 +876,13 @@ pub(crate) async fn reply(
                 "reply_options",
                 "skip_notifications",
             ])?;
-            if let Some(mt) = body.str_opt("message_type")? {
-                if mt != "comment" {
-                    return Err(ApiError::invalid(
-                        "message_type",
-                        format!("message_type for a contact reply must be comment, not {mt:?}"),
-                    ));
-                }
+            if let Some(mt) = body.str_opt("message_type")?
+                && mt != "comment"
+            {
+                return Err(ApiError::invalid(
+                    "message_type",
+                    format!("message_type for a contact reply must be comment, not {mt:?}"),
+                ));
             }
             if doc["category"] != "Customer" {
                 return Err(ApiError::invalid(

@@ -623,10 +623,10 @@ fn index_hint(keys: &[String], test: &Test) -> Option<IndexHint> {
                     Atom::Str { value, fold: false } => {
                         values.push(value.clone().into());
                         // A JSON integer in the document matches its decimal text.
-                        if let Ok(i) = value.parse::<i64>() {
-                            if i.to_string() == *value {
-                                values.push(i.into());
-                            }
+                        if let Ok(i) = value.parse::<i64>()
+                            && i.to_string() == *value
+                        {
+                            values.push(i.into());
                         }
                     }
                     Atom::Num(Num::Int(i)) => values.push((*i).into()),

@@ -783,20 +783,20 @@ pub(super) fn seed_tickets(
         derive_ticket(&mut doc, ticket_type, Some(&state));
         s.insert(Kind::Ticket, &id, &ticket_keys(&doc), &doc)?;
 
-        if !def.tag.is_empty() && rng.random_bool(0.4) {
-            if let Some(tag) = s
+        if !def.tag.is_empty()
+            && rng.random_bool(0.4)
+            && let Some(tag) = s
                 .find_by(Kind::Tag, Key::K1, &def.tag.to_lowercase())?
                 .into_iter()
                 .next()
-            {
-                let by = admin["id"].as_str().unwrap_or_default();
-                s.link(Rel::TicketTag, &id, &tag.id, created_at + 120, Some(by))?;
-            }
+        {
+            let by = admin["id"].as_str().unwrap_or_default();
+            s.link(Rel::TicketTag, &id, &tag.id, created_at + 120, Some(by))?;
         }
-        if let Some(contact_id) = contact["id"].as_str() {
-            if let Some(company) = s.links_from(Rel::ContactCompany, contact_id)?.first() {
-                s.link(Rel::TicketCompany, &id, &company.b, created_at, None)?;
-            }
+        if let Some(contact_id) = contact["id"].as_str()
+            && let Some(company) = s.links_from(Rel::ContactCompany, contact_id)?.first()
+        {
+            s.link(Rel::TicketCompany, &id, &company.b, created_at, None)?;
         }
     }
     s.set_meta(SEEDED, "true")?;

@@ -30,11 +30,17 @@ fn missing(probe: &mut Command, what: &str, install: &str) -> Option<String> {
 }
 
 async fn start() -> RunningSandbox {
-    Sandbox::open(SandboxConfig::default().token(TOKEN))
-        .unwrap()
-        .bind("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap()
+    // The suites page through everything in a few seconds: a window far above Intercom's, so
+    // they test shapes and behaviour, not the rate limit (tested in tests/it/edges.rs).
+    Sandbox::open(
+        SandboxConfig::default()
+            .token(TOKEN)
+            .rate_limit_per_window(1_000_000),
+    )
+    .unwrap()
+    .bind("127.0.0.1:0".parse().unwrap())
+    .await
+    .unwrap()
 }
 
 /// `program` under coreutils' `timeout`, so a suite that hangs fails instead of stalling CI.
@@ -127,10 +133,12 @@ async fn node_sdk_drives_the_sandbox() {
 }
 
 type Suite = fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
+/// A suite: its name, why it cannot run (if it cannot), and the suite itself.
+type Entry = (&'static str, fn() -> Option<String>, Suite);
 
 fn main() -> std::process::ExitCode {
     let args = libtest_mimic::Arguments::from_args();
-    let suites: [(&str, fn() -> Option<String>, Suite); 2] = [
+    let suites: [Entry; 2] = [
         ("python_sdk_drives_the_sandbox", python_missing, || {
             Box::pin(python_sdk_drives_the_sandbox())
         }),

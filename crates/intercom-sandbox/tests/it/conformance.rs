@@ -144,10 +144,11 @@ impl Version {
     /// A request body value for `schema`: its required fields (and examples), recursively.
     fn sample(&self, schema: &Value, depth: usize) -> Value {
         let schema = self.deref(schema);
-        if let Some(example) = schema.get("example") {
-            if !example.is_null() && !example.is_object() {
-                return example.clone();
-            }
+        if let Some(example) = schema.get("example")
+            && !example.is_null()
+            && !example.is_object()
+        {
+            return example.clone();
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(first) = schema.get(key).and_then(|v| v.get(0)) {
@@ -183,10 +184,10 @@ impl Version {
                     .unwrap_or_default();
                 if let Some(props) = schema.get("properties").and_then(Value::as_object) {
                     for name in required {
-                        if let Some(prop) = props.get(name) {
-                            if depth < 6 {
-                                out.insert(name.to_owned(), self.sample(prop, depth + 1));
-                            }
+                        if let Some(prop) = props.get(name)
+                            && depth < 6
+                        {
+                            out.insert(name.to_owned(), self.sample(prop, depth + 1));
                         }
                     }
                 }
@@ -258,10 +259,10 @@ fn first_id(body: &Value) -> Option<String> {
     let mut arrays: Vec<&Value> = obj.get("data").into_iter().collect();
     arrays.extend(obj.values());
     for array in arrays {
-        if let Some(first) = array.as_array().and_then(|a| a.first()) {
-            if let Some(id) = id_of(first) {
-                return Some(id);
-            }
+        if let Some(first) = array.as_array().and_then(|a| a.first())
+            && let Some(id) = id_of(first)
+        {
+            return Some(id);
         }
     }
     None

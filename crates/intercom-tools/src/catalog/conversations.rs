@@ -310,11 +310,11 @@ fn wrap_body(tool: &Tool, body: &mut Map<String, Value>) -> Result<(), ToolError
 
 fn build_create(tool: &Tool, args: &Args) -> Result<Request, ToolError> {
     let mut request = build::direct(tool, args)?;
-    if let Some(Value::Object(body)) = request.body.as_mut() {
-        if let Some(Value::String(text)) = body.get_mut("body") {
-            *text = crate::body::text_body(text)
-                .map_err(|e| ToolError::validation(tool.name, "body", e.to_string()))?;
-        }
+    if let Some(Value::Object(body)) = request.body.as_mut()
+        && let Some(Value::String(text)) = body.get_mut("body")
+    {
+        *text = crate::body::text_body(text)
+            .map_err(|e| ToolError::validation(tool.name, "body", e.to_string()))?;
     }
     Ok(request)
 }

@@ -528,11 +528,11 @@ async fn seeded_ids(env: &Env) -> BTreeMap<&'static str, String> {
         } else {
             Request::get(*path)
         };
-        if let Ok(v) = env.client.json(&request).await {
-            if let Some(id) = first(&v, key) {
-                for name in *names {
-                    ids.insert(*name, id.clone());
-                }
+        if let Ok(v) = env.client.json(&request).await
+            && let Some(id) = first(&v, key)
+        {
+            for name in *names {
+                ids.insert(*name, id.clone());
             }
         }
     }
@@ -543,10 +543,10 @@ async fn seeded_ids(env: &Env) -> BTreeMap<&'static str, String> {
             json!({"query": {"field": "created_at", "operator": ">", "value": 0}}),
         ))
         .await;
-    if let Ok(v) = tickets {
-        if let Some(id) = first(&v, "tickets") {
-            ids.insert("ticket_id", id);
-        }
+    if let Ok(v) = tickets
+        && let Some(id) = first(&v, "tickets")
+    {
+        ids.insert("ticket_id", id);
     }
     ids
 }

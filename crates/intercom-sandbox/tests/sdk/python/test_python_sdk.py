@@ -282,7 +282,6 @@ def test_search_with_a_long_in_list_and_float_dates(client):
 PENDING = pytest.mark.xfail(strict=True, reason="pending: the sandbox has no such endpoints yet")
 
 
-@PENDING
 def test_notes_create_find_list(client, admin_id):
     contact = next(iter(client.contacts.list(per_page=1)))
     note = client.notes.create(contact_id=contact.id, body="<p>From the Python SDK</p>", admin_id=admin_id)
