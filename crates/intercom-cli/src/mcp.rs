@@ -55,7 +55,7 @@ pub struct McpArgs {
     /// Host header values to accept, comma-separated (behind a reverse proxy: its public name).
     #[arg(long, value_delimiter = ',', value_name = "LIST", requires = "http")]
     allowed_hosts: Vec<String>,
-    /// Browser origins to accept, comma-separated, e.g. https://app.example.com:443.
+    /// Browser origins to accept, comma-separated, e.g. `https://app.example.com:443`.
     #[arg(long, value_delimiter = ',', value_name = "LIST", requires = "http")]
     allowed_origins: Vec<String>,
     /// Refuse X-Intercom-Token: every request uses the server's own Intercom token.

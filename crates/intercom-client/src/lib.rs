@@ -20,9 +20,8 @@
 //! - [`Pages`]: one stream of items for cursor (query or body), page-number and scroll
 //!   pagination, with loop detection, [`Pages::limit`] and whole pages ([`Pages::pages`]).
 //!
-//! CONTRACT NOTE (for the crates above): the public items declared in this file are the API that
-//! `intercom-tools` and `intercom-cli` code against. Their names and signatures stay as written;
-//! the bodies are filled in by the client work.
+//! A runnable example against an in-process sandbox: `cargo run -p intercom-client --example
+//! list_and_search`.
 
 mod clock;
 mod config;

@@ -205,7 +205,7 @@ impl Registry {
 
     /// Validates, sends the call's request(s) with `client`, and shapes the result (the call's
     /// `response_format`, `fields` and `max_tokens` over the registry's defaults; see
-    /// [`crate::shape`]).
+    /// [`crate::shape()`]).
     pub async fn call(&self, client: &Client, name: &str, args: Value) -> Result<Value, ToolError> {
         self.prepare(name, args)?.run(client).await
     }
@@ -298,7 +298,7 @@ impl Call {
         }
     }
 
-    /// Sends the call and returns the shaped result (see [`crate::shape`]).
+    /// Sends the call and returns the shaped result (see [`crate::shape()`]).
     pub async fn run(&self, client: &Client) -> Result<Value, ToolError> {
         Ok(self.run_shaped(client).await?.value)
     }

@@ -724,7 +724,7 @@ fn compact_root(value: Value, drop_secondary: bool) -> Value {
 /// Top-level lists whose items become summaries in the compact form (unless `fields` is given).
 const SUMMARY_LISTS: &[&str] = &["conversations", "tickets"];
 
-/// Keys an item of a [`SUMMARY_LISTS`] list keeps (after compaction); the rest is one
+/// Keys an item of a `SUMMARY_LISTS` list keeps (after compaction); the rest is one
 /// retrieve away.
 pub const SUMMARY_KEYS: &[&str] = &[
     "type",

@@ -183,7 +183,7 @@ fn title(_tool: &Tool) -> Option<&'static str> {
 }
 
 /// The weighted, stemmed terms of a query: the words typed (weight 1) and what the synonym
-/// table adds for them (weight [`EXPANSION`]); a term typed and also brought in keeps the
+/// table adds for them (weight `EXPANSION`); a term typed and also brought in keeps the
 /// higher weight.
 pub fn query_terms(query: &str) -> Vec<(String, f64)> {
     let lower = query.to_lowercase();

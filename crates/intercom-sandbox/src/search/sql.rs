@@ -569,7 +569,7 @@ impl IndexHint {
 }
 
 /// Paths the store indexes as `json_extract(doc, '<path>')`, by table, and whether the index is
-/// on `lower(...)` of it. [`index_hint`] writes its conditions in exactly these forms.
+/// on `lower(...)` of it. `index_hint` writes its conditions in exactly these forms.
 pub const INDEXED_PATHS: &[(&str, &[(&str, bool)])] = &[
     (
         "contacts",
