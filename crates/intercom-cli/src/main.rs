@@ -207,9 +207,11 @@ fn init_logging(verbose: u8) {
         ),
         _ => EnvFilter::new("trace"),
     };
+    // Colours only on a terminal: logs redirected to a file stay plain text.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 

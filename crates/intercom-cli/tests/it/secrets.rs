@@ -218,3 +218,18 @@ fn call_api_and_mcp_never_print_the_token_at_any_verbosity() {
         assert_no_secret(&format!("mcp {verbosity:?}"), &out);
     }
 }
+
+#[test]
+fn logs_written_to_a_file_carry_no_colour_codes() {
+    let out = command(&[])
+        .args(["call", "intercom_list_admins", "--sandbox", "-v"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("DEBUG"), "no debug log at -v: {log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "ANSI escapes in a piped log: {log:?}"
+    );
+}
