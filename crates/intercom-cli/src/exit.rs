@@ -161,6 +161,19 @@ pub fn report(err: &anyhow::Error, json_errors: bool) -> ExitCode {
             {
                 eprintln!("  response: {raw}");
             }
+            // A tool's 404: what to call to find a valid id (the MCP result says the same).
+            if api.status == 404
+                && let Some(tool) = err
+                    .chain()
+                    .find_map(|c| match c.downcast_ref::<ToolError>() {
+                        Some(ToolError::Api { tool, .. }) => {
+                            intercom_tools::Registry::builtin().tool(tool)
+                        }
+                        _ => None,
+                    })
+            {
+                eprintln!("  hint: {}", tool.not_found_hint());
+            }
         }
     }
     ExitCode::from(code)

@@ -6,7 +6,7 @@
 //! so it comes back as a result it can read.
 
 use intercom_client::{ConnectionFailure, Error as ClientError};
-use intercom_tools::{Location, Tool, ToolError};
+use intercom_tools::{Tool, ToolError};
 use rmcp::model::{CallToolResult, ContentBlock};
 use serde_json::{Map, Value, json};
 
@@ -179,18 +179,8 @@ fn next_step(err: &ClientError, tool: Option<&Tool>) -> (&'static str, String) {
 
 /// For a 404: how to find a valid id for each id the tool took in its path.
 fn not_found_hint(tool: Option<&Tool>) -> String {
-    let hints: Vec<String> = tool
-        .map(|t| {
-            t.params
-                .iter()
-                .filter(|p| p.location == Location::Path)
-                .filter_map(|p| p.hint.map(|h| format!("for `{}`, {h}", p.name)))
-                .collect()
-        })
-        .unwrap_or_default();
-    if hints.is_empty() {
-        "nothing has that id: check the ids you passed".to_owned()
-    } else {
-        format!("nothing has that id: {}", hints.join("; "))
-    }
+    tool.map_or_else(
+        || "nothing has that id: check the ids you passed".to_owned(),
+        Tool::not_found_hint,
+    )
 }

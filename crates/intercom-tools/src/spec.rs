@@ -442,6 +442,21 @@ impl Tool {
     pub fn param(&self, name: &str) -> Option<&'static Param> {
         self.params.iter().find(|p| p.name == name)
     }
+    /// What to say when Intercom answers 404 to this tool: how to find a valid id for each id
+    /// it takes in its path.
+    pub fn not_found_hint(&self) -> String {
+        let hints: Vec<String> = self
+            .params
+            .iter()
+            .filter(|p| p.location == Location::Path)
+            .filter_map(|p| p.hint.map(|h| format!("for `{}`, {h}", p.name)))
+            .collect();
+        if hints.is_empty() {
+            "nothing has that id: check the ids you passed".to_owned()
+        } else {
+            format!("nothing has that id: {}", hints.join("; "))
+        }
+    }
     /// The JSON Schema of the tool's input.
     pub fn input_schema(&self) -> Value {
         crate::schema::tool_schema(self)

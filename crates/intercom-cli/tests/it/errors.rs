@@ -123,3 +123,20 @@ fn network_errors_exit_4() {
     let out = intercom(&["api", "GET", "/admins", "--base-url", &url, "--token", "t"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
 }
+
+#[test]
+fn a_tool_404_says_what_to_call() {
+    let out = intercom(&[
+        "call",
+        "intercom_retrieve_contact",
+        r#"{"contact_id": "nope"}"#,
+        "--sandbox",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.lines().any(|l| l
+            == "  hint: nothing has that id: for `contact_id`, call intercom_search_contacts or intercom_list_contacts to find one"),
+        "{err}"
+    );
+}
