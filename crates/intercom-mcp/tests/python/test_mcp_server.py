@@ -73,7 +73,11 @@ async def test_calls_a_read_tool_and_a_write_tool(transport, mode):
         admin_id = admins.structured_content["admins"][0]["id"]
         assert admin_id in text(admins), "the text block carries the same JSON"
 
-        listed = await client.call_tool("intercom_list_conversations", {"per_page": 5})
+        # A tool of the default selection (intercom_list_conversations is not in it).
+        listed = await client.call_tool(
+            "intercom_search_conversations",
+            {"query": {"field": "state", "operator": "=", "value": "open"}, "pagination": {"per_page": 5}},
+        )
         assert not listed.is_error, text(listed)
         open_ids = [c["id"] for c in listed.structured_content["conversations"] if c["state"] == "open"]
         assert open_ids, "the demo workspace has open conversations"
