@@ -133,18 +133,7 @@ fn run(args: &[String]) -> Result<(), String> {
     }
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_intercom"));
     cmd.args(&args).current_dir(root());
-    for var in [
-        "INTERCOM_TOKEN",
-        "INTERCOM_ACCESS_TOKEN",
-        "INTERCOM_SANDBOX_TOKEN",
-        "INTERCOM_REGION",
-        "INTERCOM_BASE_URL",
-        "INTERCOM_SANDBOX",
-        "INTERCOM_VERSION",
-        "RUST_LOG",
-    ] {
-        cmd.env_remove(var);
-    }
+    crate::clean_env(&mut cmd);
     if server {
         let mut child = cmd
             .stdin(Stdio::null())

@@ -14,6 +14,23 @@ mod tools;
 
 use std::process::{Command, Output};
 
+/// Removes every variable `intercom` reads from the environment, so a test sees only what it sets.
+pub fn clean_env(cmd: &mut Command) {
+    for var in [
+        "INTERCOM_TOKEN",
+        "INTERCOM_ACCESS_TOKEN",
+        "INTERCOM_SANDBOX_TOKEN",
+        "INTERCOM_REGION",
+        "INTERCOM_BASE_URL",
+        "INTERCOM_SANDBOX",
+        "INTERCOM_VERSION",
+        "INTERCOM_DEADLINE",
+        "RUST_LOG",
+    ] {
+        cmd.env_remove(var);
+    }
+}
+
 /// Runs `intercom` with `args`, with no INTERCOM_* variables from the environment.
 pub fn intercom(args: &[&str]) -> Output {
     intercom_with_stdin(args, None)
@@ -27,18 +44,7 @@ pub fn intercom_with_stdin_bytes(args: &[&str], stdin: Option<&[u8]>) -> Output 
     use std::io::Write as _;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_intercom"));
     cmd.args(args);
-    for var in [
-        "INTERCOM_TOKEN",
-        "INTERCOM_ACCESS_TOKEN",
-        "INTERCOM_REGION",
-        "INTERCOM_BASE_URL",
-        "INTERCOM_SANDBOX",
-        "INTERCOM_VERSION",
-        "INTERCOM_DEADLINE",
-        "RUST_LOG",
-    ] {
-        cmd.env_remove(var);
-    }
+    crate::clean_env(&mut cmd);
     // Shared rate-limit files of test runs stay out of the user's cache.
     cmd.env(
         "INTERCOM_RATE_LIMIT_DIR",

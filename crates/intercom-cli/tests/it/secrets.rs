@@ -10,18 +10,7 @@ const SANDBOX_TOKEN: &str = "sbx_SECRET_52d8e1";
 
 fn command(env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_intercom"));
-    for var in [
-        "INTERCOM_TOKEN",
-        "INTERCOM_ACCESS_TOKEN",
-        "INTERCOM_SANDBOX_TOKEN",
-        "INTERCOM_REGION",
-        "INTERCOM_BASE_URL",
-        "INTERCOM_SANDBOX",
-        "INTERCOM_VERSION",
-        "RUST_LOG",
-    ] {
-        cmd.env_remove(var);
-    }
+    crate::clean_env(&mut cmd);
     for (k, v) in env {
         cmd.env(k, v);
     }
