@@ -4,7 +4,9 @@ Two kinds of allowance, nothing else:
 - the README's "Where the sandbox follows real clients over the spec" list: admins' `avatar` may
   also be the `/me` object;
 - the spec against itself: a string declared `format: uri` whose own example is a relative path
-  (`/contacts/5ba6.../companies`) is a URI reference, as Intercom sends it;
+  (`/contacts/5ba6.../companies`) is a URI reference, as Intercom sends it; and one whose own
+  example is no URI at all (`addressable_list.type`, example `note`: an object type) is a plain
+  string;
 - null: Intercom's own examples send `null` for fields the spec leaves non-nullable, so every
   typed schema also admits null (types, enums and required keys still hold for other values).
 
@@ -18,11 +20,15 @@ import yaml
 
 
 def relative_uris(node):
-    """`format: uri` becomes `uri-reference` where the schema's example is a relative path."""
+    """`format: uri` becomes `uri-reference` where the schema's example is a relative path, and
+    is dropped where the example is no URI at all (neither a scheme nor a path)."""
     if isinstance(node, dict):
         example = node.get("example")
-        if node.get("format") == "uri" and isinstance(example, str) and example.startswith("/"):
-            node["format"] = "uri-reference"
+        if node.get("format") == "uri" and isinstance(example, str):
+            if example.startswith("/"):
+                node["format"] = "uri-reference"
+            elif ":" not in example:
+                del node["format"]
         for value in node.values():
             relative_uris(value)
     elif isinstance(node, list):
