@@ -104,6 +104,11 @@ impl IntercomServer {
         &self.inner.catalog
     }
 
+    /// The protocol versions served, oldest first.
+    pub fn protocol_versions(&self) -> &[ProtocolVersion] {
+        &self.inner.versions
+    }
+
     pub fn connector(&self) -> &Connector {
         &self.inner.connector
     }
@@ -441,6 +446,21 @@ impl ServerHandler for IntercomServer {
                 )
             })?;
         resources::read(&client, &request.uri).await.map(Into::into)
+    }
+
+    async fn on_custom_request(
+        &self,
+        request: rmcp::model::CustomRequest,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::CustomResult, ErrorData> {
+        Err(ErrorData::new(
+            rmcp::model::ErrorCode::METHOD_NOT_FOUND,
+            format!(
+                "method not found: `{}`; this server answers initialize, ping, tools/list, tools/call, resources/list, resources/templates/list, resources/read, prompts/list, prompts/get and logging/setLevel",
+                request.method
+            ),
+            None,
+        ))
     }
 
     async fn list_prompts(

@@ -304,3 +304,123 @@ async fn serves_over_a_real_socket() {
     running.shutdown().await.unwrap();
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn bad_posts_get_jsonrpc_errors() {
+    let sb = sandbox(DEFAULT_TOKEN).await;
+    let app = app(server(&sb, Selection::new()), HttpOptions::new());
+    let list = r#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#;
+    let builder = |content_type: &str, version: &str| {
+        Request::post(ENDPOINT)
+            .header("host", "127.0.0.1:8787")
+            .header("content-type", content_type)
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", version)
+    };
+    let cases: Vec<(http::request::Builder, String, StatusCode, i64, Value, &str)> = vec![
+        (
+            builder("application/json", "1999-01-01"),
+            list.into(),
+            StatusCode::BAD_REQUEST,
+            -32600,
+            json!(2),
+            "unsupported MCP-Protocol-Version `1999-01-01`: this server speaks 2025-06-18",
+        ),
+        (
+            builder("application/json", "2025-03-26"),
+            list.into(),
+            StatusCode::BAD_REQUEST,
+            -32600,
+            json!(2),
+            "unsupported MCP-Protocol-Version `2025-03-26`",
+        ),
+        (
+            builder("text/plain", "2025-06-18"),
+            list.into(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            -32600,
+            json!(null),
+            "Content-Type: application/json",
+        ),
+        (
+            builder("application/json", "2025-06-18"),
+            "{not json".into(),
+            StatusCode::BAD_REQUEST,
+            -32700,
+            json!(null),
+            "not valid JSON",
+        ),
+        (
+            builder("application/json", "2025-06-18"),
+            String::new(),
+            StatusCode::BAD_REQUEST,
+            -32700,
+            json!(null),
+            "the body is empty",
+        ),
+        (
+            builder("application/json; charset=utf-8", "2025-06-18"),
+            r#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"arguments":{}}}"#.into(),
+            StatusCode::BAD_REQUEST,
+            -32602,
+            json!(3),
+            "missing field `name`",
+        ),
+        (
+            builder("application/json", "2025-06-18"),
+            r#"{"jsonrpc":"2.0","id":"s","method":"tools/call","params":{"name":"\ud800"}}"#.into(),
+            StatusCode::BAD_REQUEST,
+            -32600,
+            json!("s"),
+            "lone UTF-16 surrogate",
+        ),
+        (
+            builder("application/json", "2025-06-18"),
+            format!(
+                r#"{{"jsonrpc":"2.0","id":4,"method":"tools/list","params":{{"x":{}{}}}}}"#,
+                "[".repeat(129),
+                "]".repeat(129)
+            ),
+            StatusCode::BAD_REQUEST,
+            -32600,
+            json!(4),
+            "deeper than 128 levels",
+        ),
+        (
+            builder("application/json", "2025-06-18"),
+            r#"{"jsonrpc":"2.0","method":"notifications/initialized","params":[]}"#.into(),
+            StatusCode::BAD_REQUEST,
+            -32602,
+            json!(null),
+            "`params` must be an object",
+        ),
+    ];
+    for (request, body, status, code, id, says) in cases {
+        let shown: String = body.chars().take(60).collect();
+        let (got, headers, answer) = send(&app, request.body(Body::from(body)).unwrap()).await;
+        assert_eq!(got, status, "{shown}: {answer}");
+        assert_eq!(
+            headers.get("content-type").unwrap(),
+            "application/json",
+            "{shown}"
+        );
+        assert_eq!(answer["jsonrpc"], "2.0", "{shown}: {answer}");
+        assert_eq!(answer["error"]["code"], code, "{shown}: {answer}");
+        assert_eq!(answer["id"], id, "{shown}: {answer}");
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{shown}: {message}");
+    }
+    // The versions served pass.
+    for version in ["2025-06-18", "2025-11-25"] {
+        let (status, _, answer) = send(
+            &app,
+            builder("application/json", version)
+                .body(Body::from(list))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{version}: {answer}");
+        assert!(answer["result"]["tools"].is_array(), "{answer}");
+    }
+    sb.shutdown().await;
+}
