@@ -321,6 +321,41 @@ impl IntercomServer {
     }
 }
 
+impl IntercomServer {
+    /// The result of a call the client cancelled. rmcp does not send it (a cancelled request is
+    /// not answered); it is what the server knows, for its log and for a caller that awaits it.
+    ///
+    /// Verdict hook: a write cancelled after its request went out may have been applied. When
+    /// the client's errors carry a verdict (applied: yes, no, or unknown and how to check), the
+    /// cancelled write's verdict belongs here, found the way an ambiguous failure's is.
+    fn cancelled(&self, name: &str) -> CallToolResult {
+        let registry = self.inner.catalog.registry();
+        // `intercom_call_tool` may be calling a write.
+        let write = name == discover::CALL
+            || registry
+                .lookup(name)
+                .is_ok_and(|l| !l.tool.annotations.read_only);
+        let text = if write {
+            format!(
+                "{name} was cancelled by the client before it finished; the write may have reached Intercom before the cancel, so it may have been applied: look for its effect before sending it again"
+            )
+        } else {
+            format!("{name} was cancelled by the client before it finished; nothing was changed")
+        };
+        reply::failure(
+            "cancelled",
+            text,
+            Map::from_iter([
+                ("tool".into(), json!(name)),
+                (
+                    "applied".into(),
+                    json!(if write { "unknown" } else { "no" }),
+                ),
+            ]),
+        )
+    }
+}
+
 fn meta_error(tool: &str, field: &str, message: &str) -> CallToolResult {
     reply::failure(
         "validation",
@@ -498,15 +533,24 @@ impl ServerHandler for IntercomServer {
         let retries: Arc<std::sync::Mutex<Vec<intercom_client::observe::RetryNotice>>> =
             Arc::default();
         let seen = Arc::clone(&retries);
-        let result = intercom_client::observe::observe(
+        let work = intercom_client::observe::observe(
             Arc::new(move |n: &intercom_client::observe::RetryNotice| {
                 if let Ok(mut all) = seen.lock() {
                     all.push(n.clone());
                 }
             }),
             self.call(&request.name, args, token.as_ref()),
-        )
-        .await;
+        );
+        // `notifications/cancelled` (stdio and HTTP) and an HTTP client that goes away both
+        // cancel `context.ct`: the call's future is dropped there, so no further request (no
+        // retry, no next page) is made and a request in flight is abandoned.
+        let result = tokio::select! {
+            result = work => result,
+            () = context.ct.cancelled() => {
+                tracing::info!(tool = %request.name, elapsed_ms = started.elapsed().as_secs_f64() * 1000.0, "tools/call cancelled by the client");
+                return Ok(self.cancelled(&request.name).into());
+            }
+        };
         let retries = retries.lock().map(|r| r.clone()).unwrap_or_default();
         for n in retries {
             self.log(

@@ -2,6 +2,7 @@
 
 mod asks;
 mod calls;
+mod cancel;
 mod capabilities;
 mod definitions;
 mod discovery;
