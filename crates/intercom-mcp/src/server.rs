@@ -10,8 +10,8 @@ use rmcp::model::{
     CompleteRequestParams, CompleteResult, GetPromptRequestParams, GetPromptResponse,
     Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
     ListToolsResult, LoggingLevel, LoggingMessageNotificationParam, PaginatedRequestParams,
-    ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities,
-    ServerConfig, SetLevelRequestParams, Tool as McpTool,
+    ProgressNotificationParam, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse,
+    ServerCapabilities, ServerConfig, SetLevelRequestParams, Tool as McpTool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -356,6 +356,46 @@ impl IntercomServer {
     }
 }
 
+/// When the request carries `_meta.progressToken`: a sender of progress messages, and the task
+/// that sends each as a `notifications/progress` (numbered 1, 2, ...), until the sender drops.
+fn progress_forwarder(
+    context: &RequestContext<RoleServer>,
+) -> (
+    Option<tokio::sync::mpsc::UnboundedSender<String>>,
+    Option<tokio::task::JoinHandle<()>>,
+) {
+    let Some(token) = context.meta.get_progress_token() else {
+        return (None, None);
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let peer = context.peer.clone();
+    let task = tokio::spawn(async move {
+        let mut step = 0u32;
+        while let Some(message) = rx.recv().await {
+            step += 1;
+            let param = ProgressNotificationParam::new(token.clone(), f64::from(step))
+                .with_message(message);
+            if let Err(e) = peer.notify_progress(param).await {
+                tracing::debug!(error = %e, "could not send a progress notification");
+                return;
+            }
+        }
+    });
+    (Some(tx), Some(task))
+}
+
+fn progress_message(progress: &intercom_client::observe::Progress) -> String {
+    use intercom_client::observe::Progress;
+    match progress {
+        Progress::Page { number, items } => format!("page {number} fetched ({items} items)"),
+        Progress::RateLimitWait { wait } => format!(
+            "waiting {} ms for rate-limit budget before the next request",
+            wait.as_millis()
+        ),
+        _ => "working".to_owned(),
+    }
+}
+
 fn meta_error(tool: &str, field: &str, message: &str) -> CallToolResult {
     reply::failure(
         "validation",
@@ -533,13 +573,33 @@ impl ServerHandler for IntercomServer {
         let retries: Arc<std::sync::Mutex<Vec<intercom_client::observe::RetryNotice>>> =
             Arc::default();
         let seen = Arc::clone(&retries);
+        let (progress, forwarder) = progress_forwarder(&context);
+        let on_retry = progress.clone();
+        let on_progress = progress.clone();
         let work = intercom_client::observe::observe(
             Arc::new(move |n: &intercom_client::observe::RetryNotice| {
                 if let Ok(mut all) = seen.lock() {
                     all.push(n.clone());
                 }
+                if let Some(tx) = &on_retry {
+                    let _ = tx.send(format!(
+                        "{} {} failed ({}); waiting {} ms before attempt {}",
+                        n.method,
+                        n.path,
+                        n.reason,
+                        n.wait.as_millis(),
+                        n.attempt + 1
+                    ));
+                }
             }),
-            self.call(&request.name, args, token.as_ref()),
+            intercom_client::observe::observe_progress(
+                Arc::new(move |p: &intercom_client::observe::Progress| {
+                    if let Some(tx) = &on_progress {
+                        let _ = tx.send(progress_message(p));
+                    }
+                }),
+                self.call(&request.name, args, token.as_ref()),
+            ),
         );
         // `notifications/cancelled` (stdio and HTTP) and an HTTP client that goes away both
         // cancel `context.ct`: the call's future is dropped there, so no further request (no
@@ -547,10 +607,18 @@ impl ServerHandler for IntercomServer {
         let result = tokio::select! {
             result = work => result,
             () = context.ct.cancelled() => {
+                if let Some(forwarder) = forwarder {
+                    forwarder.abort();
+                }
                 tracing::info!(tool = %request.name, elapsed_ms = started.elapsed().as_secs_f64() * 1000.0, "tools/call cancelled by the client");
                 return Ok(self.cancelled(&request.name).into());
             }
         };
+        // Every progress notification goes out before the response.
+        drop(progress);
+        if let Some(forwarder) = forwarder {
+            let _ = forwarder.await;
+        }
         let retries = retries.lock().map(|r| r.clone()).unwrap_or_default();
         for n in retries {
             self.log(

@@ -7,6 +7,7 @@ mod capabilities;
 mod definitions;
 mod discovery;
 mod http;
+mod progress;
 mod protocol;
 mod selection;
 
