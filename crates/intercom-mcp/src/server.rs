@@ -290,6 +290,25 @@ impl IntercomServer {
     }
 }
 
+/// Whether notifications can reach the client during a request: always over stdio; over HTTP
+/// when the POST accepts an event stream (its answer becomes the request's stream).
+fn can_stream(context: &RequestContext<RoleServer>) -> bool {
+    let Some(parts) = context.extensions.get::<http::request::Parts>() else {
+        return true;
+    };
+    parts
+        .headers
+        .get_all(http::header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/event-stream"))
+        })
+}
+
 /// The Intercom token sent with an HTTP request (`X-Intercom-Token`), if any.
 fn request_token(context: &RequestContext<RoleServer>) -> Option<RequestToken> {
     context
@@ -301,17 +320,16 @@ fn request_token(context: &RequestContext<RoleServer>) -> Option<RequestToken> {
 
 impl IntercomServer {
     /// Sends a `notifications/message` when `level` is at or above the level the client set.
-    /// Only over stdio: the HTTP endpoint answers each POST with one JSON response (a
-    /// notification would turn it into an event stream, which simple clients do not expect).
+    /// Over HTTP only when the POST accepts `text/event-stream`: the notification then turns the
+    /// answer into an event stream carrying it and the response (a POST that accepts only JSON
+    /// gets its one JSON response, and no log).
     #[allow(deprecated)]
     async fn log(&self, context: &RequestContext<RoleServer>, level: LoggingLevel, data: Value) {
         let threshold = self
             .inner
             .log_level
             .load(std::sync::atomic::Ordering::Relaxed);
-        if level_rank(level) < threshold
-            || context.extensions.get::<http::request::Parts>().is_some()
-        {
+        if level_rank(level) < threshold || !can_stream(context) {
             return;
         }
         let param = LoggingMessageNotificationParam::new(level, data).with_logger("intercom");
@@ -364,7 +382,11 @@ fn progress_forwarder(
     Option<tokio::sync::mpsc::UnboundedSender<String>>,
     Option<tokio::task::JoinHandle<()>>,
 ) {
-    let Some(token) = context.meta.get_progress_token() else {
+    let Some(token) = context
+        .meta
+        .get_progress_token()
+        .filter(|_| can_stream(context))
+    else {
         return (None, None);
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();

@@ -31,16 +31,41 @@ fn call(name: &str) -> String {
         .to_string()
 }
 
+/// Sends `request`; the body is the JSON answer, or the response (the message with an `id`) of
+/// an event stream, or the text.
 async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, http::HeaderMap, Value) {
+    let (status, headers, body, _) = send_streamed(app, request).await;
+    (status, headers, body)
+}
+
+/// [`send`], plus the notifications an event stream carried before the response.
+async fn send_streamed(
+    app: &axum::Router,
+    request: Request<Body>,
+) -> (StatusCode, http::HeaderMap, Value, Vec<Value>) {
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
         .await
         .unwrap();
-    let body = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-    (status, headers, body)
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    if headers
+        .get("content-type")
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"))
+    {
+        let messages: Vec<Value> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("data:"))
+            .filter_map(|d| serde_json::from_str(d.trim()).ok())
+            .collect();
+        let (responses, notes): (Vec<Value>, Vec<Value>) =
+            messages.into_iter().partition(|m| m.get("id").is_some());
+        let body = responses.into_iter().next().unwrap_or(Value::Null);
+        return (status, headers, body, notes);
+    }
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::String(text));
+    (status, headers, body, Vec::new())
 }
 
 fn app(server: IntercomServer, options: HttpOptions) -> axum::Router {
@@ -422,5 +447,65 @@ async fn bad_posts_get_jsonrpc_errors() {
         assert_eq!(status, StatusCode::OK, "{version}: {answer}");
         assert!(answer["result"]["tools"].is_array(), "{answer}");
     }
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn log_notifications_ride_the_request_stream() {
+    let sb = sandbox(DEFAULT_TOKEN).await;
+    let client = intercom_client::Client::with_clock(
+        Config::new(DEFAULT_TOKEN).base_url(&sb.base_url()).unwrap(),
+        std::sync::Arc::new(intercom_client::TestClock::at_unix(1_750_000_000)),
+    )
+    .unwrap();
+    let catalog = Selection::new().resolve(&Registry::builtin()).unwrap();
+    let app = app(
+        IntercomServer::new(catalog, Connector::fixed(client.clone())),
+        HttpOptions::new(),
+    );
+    client
+        .json(&intercom_client::Request::post(
+            "/_sandbox/faults",
+            json!({"path_prefix": "/admins", "method": "GET", "status": 503, "times": 1, "retry_after": 2}),
+        ))
+        .await
+        .unwrap();
+    let (status, headers, response, notes) = send_streamed(
+        &app,
+        post()
+            .body(Body::from(call("intercom_list_admins")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers
+            .get("content-type")
+            .unwrap()
+            .as_bytes()
+            .starts_with(b"text/event-stream"),
+        "{headers:?}"
+    );
+    assert_eq!(response["id"], 2, "{response}");
+    assert_eq!(response["result"]["isError"], false, "{response}");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["method"], "notifications/message");
+    assert_eq!(notes[0]["params"]["level"], "warning");
+    assert_eq!(
+        notes[0]["params"]["data"]["message"],
+        "GET /admins failed (503); retrying in 2000 ms (attempt 2)"
+    );
+    // A call with nothing to log is one JSON answer.
+    let (status, headers, response, notes) = send_streamed(
+        &app,
+        post()
+            .body(Body::from(call("intercom_list_admins")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get("content-type").unwrap(), "application/json");
+    assert_eq!(response["result"]["isError"], false, "{response}");
+    assert!(notes.is_empty());
     sb.shutdown().await;
 }
