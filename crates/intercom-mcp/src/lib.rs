@@ -31,7 +31,7 @@ pub mod resources;
 mod selection;
 mod server;
 
-pub use connector::{Connector, NoClient, RequestToken};
+pub use connector::{Connector, MAX_CACHED_CLIENTS, NoClient, RequestToken};
 pub use error::McpError;
 pub use http::{HttpOptions, HttpState, RunningHttp, router};
 pub use selection::{Catalog, DEFAULT_TOOLS, Refusal, Selection, toolset_names};
