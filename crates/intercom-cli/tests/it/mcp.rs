@@ -217,3 +217,48 @@ fn every_bad_stdio_message_is_answered() {
     assert_eq!(answer["id"], 10, "{answer}");
     assert_eq!(answer["result"]["isError"], false, "{answer}");
 }
+
+/// Polls the sandbox until `done` holds, for at most 20 s.
+fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} did not happen"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_cancelled_stdio_call_makes_no_further_request() {
+    use crate::rate_limit::{control, requests, sandbox};
+    let sb = sandbox(&[]);
+    // The sandbox holds the answer to GET /admins (for 30 s unless the client goes away).
+    control(
+        &sb.url,
+        "POST",
+        "/_sandbox/faults",
+        Some(&json!({"path_prefix": "/admins", "method": "GET", "action": "hang", "times": 3})),
+    );
+    let mut mcp = StdioMcp::start(&["--base-url", &sb.url]);
+    mcp.send(
+        br#"{"jsonrpc":"2.0","id":"slow","method":"tools/call","params":{"name":"intercom_list_admins","arguments":{}}}"#,
+    );
+    let held = |url: &str| control(url, "GET", "/_sandbox/faults", None)["held"].as_u64();
+    eventually("the sandbox holding the call", || held(&sb.url) == Some(1));
+    mcp.send(br#"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"slow","reason":"gave up"}}"#);
+    // The call is dropped: its connection closes, and the sandbox lets go of the answer.
+    eventually("the cancelled call letting go", || held(&sb.url) == Some(0));
+    let ping = mcp.exchange(br#"{"jsonrpc":"2.0","id":"p","method":"ping"}"#);
+    assert_eq!(ping["id"], "p", "{ping}");
+    // One request met the fault (two firings of three are left), none came after it, and the
+    // abandoned one was never answered.
+    let faults = control(&sb.url, "GET", "/_sandbox/faults", None);
+    assert_eq!(faults["faults"][0]["times"], 2, "{faults}");
+    assert_eq!(faults["held"], 0, "{faults}");
+    assert!(
+        !requests(&sb.url).iter().any(|(path, _)| path == "/admins"),
+        "the cancelled call was answered"
+    );
+}

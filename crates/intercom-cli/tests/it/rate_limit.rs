@@ -7,9 +7,9 @@ use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::process::{Command, Stdio};
 
 /// A foreground `intercom sandbox`, killed when dropped.
-struct Sandbox {
+pub(crate) struct Sandbox {
     child: std::process::Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Drop for Sandbox {
@@ -19,7 +19,7 @@ impl Drop for Sandbox {
     }
 }
 
-fn sandbox(args: &[&str]) -> Sandbox {
+pub(crate) fn sandbox(args: &[&str]) -> Sandbox {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_intercom"));
     crate::clean_env(&mut cmd);
     let mut child = cmd
@@ -41,25 +41,46 @@ fn sandbox(args: &[&str]) -> Sandbox {
     Sandbox { child, url }
 }
 
-/// The statuses of every request the sandbox answered (its request log).
-fn statuses(url: &str) -> Vec<u64> {
+/// A request to the sandbox's control endpoints (`/_sandbox/...`), and its JSON answer.
+pub(crate) fn control(
+    url: &str,
+    method: &str,
+    path: &str,
+    body: Option<&serde_json::Value>,
+) -> serde_json::Value {
     let addr = url.trim_start_matches("http://");
     let mut tcp = std::net::TcpStream::connect(addr).unwrap();
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
     write!(
         tcp,
-        "GET /_sandbox/requests HTTP/1.0\r\nhost: {addr}\r\n\r\n"
+        "{method} {path} HTTP/1.0\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
     )
     .unwrap();
     let mut response = String::new();
     tcp.read_to_string(&mut response).unwrap();
     let body = response.split_once("\r\n\r\n").unwrap().1;
-    let log: serde_json::Value = serde_json::from_str(body).unwrap();
-    log["requests"]
+    serde_json::from_str(body).unwrap_or(serde_json::Value::Null)
+}
+
+/// The request log: (path, status) of every request the sandbox answered.
+pub(crate) fn requests(url: &str) -> Vec<(String, u64)> {
+    control(url, "GET", "/_sandbox/requests", None)["requests"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["status"].as_u64().unwrap())
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap().to_owned(),
+                r["status"].as_u64().unwrap(),
+            )
+        })
         .collect()
+}
+
+/// The statuses of every request the sandbox answered.
+fn statuses(url: &str) -> Vec<u64> {
+    requests(url).into_iter().map(|(_, s)| s).collect()
 }
 
 #[test]
