@@ -14,8 +14,9 @@
 //!   415 with a JSON-RPC error; an `MCP-Protocol-Version` this server does not speak gets 400
 //!   with a JSON-RPC error that lists the versions it does.
 //!
-//! The server is stateless (no `Mcp-Session-Id`; each POST is answered with JSON), so any
-//! replica can answer any request.
+//! The server is stateless (no `Mcp-Session-Id`), so any replica can answer any request. Each
+//! POST is answered with JSON, or with an event stream when its call sends notifications (logs,
+//! progress) before the response.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
