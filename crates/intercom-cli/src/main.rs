@@ -6,6 +6,7 @@
 mod api;
 mod exit;
 mod mcp;
+mod mirror;
 mod output;
 mod tools;
 
@@ -109,6 +110,10 @@ enum Command {
     /// Serve the tools to MCP clients over stdio, or Streamable HTTP with --http.
     #[command(after_help = mcp::AFTER_HELP)]
     Mcp(mcp::McpArgs),
+    /// Copy the workspace into a local mirror (first sync: everything; later: what changed).
+    Sync(mirror::SyncArgs),
+    /// Ask the local mirror, offline: search, count, export, status.
+    Local(mirror::LocalArgs),
 }
 
 #[derive(Debug, Args)]
@@ -261,6 +266,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             run_sandbox(args).await
         }
         Command::Mcp(args) => mcp::run(&cli.global, args).await,
+        Command::Sync(args) => {
+            let conn = connect(&cli.global).await?;
+            let result = mirror::sync(conn.client.clone(), &args).await;
+            conn.close().await;
+            result
+        }
+        Command::Local(args) => mirror::local(&args, mode),
     }
 }
 
