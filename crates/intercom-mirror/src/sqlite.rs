@@ -430,14 +430,17 @@ impl Store for SqliteStore {
         let filter = &search.filter;
         let (cond, mut args) = conditions(search.resource, filter);
         let conn = self.conn();
-        let columns = "i.id, i.title, i.state, i.team_id, i.admin_id, i.created_at, i.updated_at, i.truncated";
+        let columns = "i.id, i.title, i.state, i.team_id, i.admin_id, i.created_at, i.updated_at, i.truncated, i.rowid";
+        // `CROSS JOIN` keeps the full-text index as the outer loop (SQLite does not reorder it):
+        // matching first and filtering the matches is what stays fast with a filter on
+        // `state` or dates, where probing the index once per filtered row is not.
         let (from, order, extra) = match &filter.text {
             Some(text) => {
                 args.insert(0, Sql::Text(fts_query(text)));
                 (
-                    "items_fts JOIN items i ON i.rowid = items_fts.rowid WHERE items_fts MATCH ? AND",
+                    "items_fts CROSS JOIN items i ON i.rowid = items_fts.rowid WHERE items_fts MATCH ? AND",
                     "bm25(items_fts, 4.0, 1.0)",
-                    ", snippet(items_fts, 1, '[', ']', '…', 12), bm25(items_fts, 4.0, 1.0)",
+                    ", bm25(items_fts, 4.0, 1.0)",
                 )
             }
             None => ("items i WHERE", "i.updated_at DESC, i.id", ""),
@@ -453,24 +456,53 @@ impl Store for SqliteStore {
             "SELECT {columns}{extra} FROM {from} {cond} ORDER BY {order} LIMIT ? OFFSET ?"
         ))?;
         let text = filter.text.is_some();
-        let hits = stmt
+        let mut rowids = Vec::new();
+        let mut hits = stmt
             .query_map(params_from_iter(page_args.iter()), |r| {
-                Ok(Hit {
-                    id: r.get(0)?,
-                    title: r.get(1)?,
-                    state: r.get(2)?,
-                    team_id: r.get(3)?,
-                    admin_id: r.get(4)?,
-                    created_at: r.get(5)?,
-                    updated_at: r.get(6)?,
-                    truncated: r.get(7)?,
-                    snippet: if text { r.get(8)? } else { None },
-                    rank: if text { r.get(9)? } else { None },
-                })
+                Ok((
+                    r.get::<_, i64>(8)?,
+                    Hit {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        state: r.get(2)?,
+                        team_id: r.get(3)?,
+                        admin_id: r.get(4)?,
+                        created_at: r.get(5)?,
+                        updated_at: r.get(6)?,
+                        truncated: r.get(7)?,
+                        snippet: None,
+                        rank: if text { r.get(9)? } else { None },
+                    },
+                ))
             })
             .map_err(|e| text_error(filter, e))?
+            .map(|row| {
+                row.map(|(rowid, hit)| {
+                    rowids.push(rowid);
+                    hit
+                })
+            })
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| text_error(filter, e))?;
+        // Snippets for the page alone, not for every match.
+        if let Some(text) = &filter.text
+            && !rowids.is_empty()
+        {
+            let marks = vec!["?"; rowids.len()].join(", ");
+            let mut params = vec![Sql::Text(fts_query(text))];
+            params.extend(rowids.iter().map(|r| Sql::Integer(*r)));
+            let mut stmt = conn.prepare(&format!(
+                "SELECT rowid, snippet(items_fts, 1, '[', ']', '…', 12) FROM items_fts WHERE items_fts MATCH ? AND rowid IN ({marks})"
+            ))?;
+            let snippets: HashMap<i64, String> = stmt
+                .query_map(params_from_iter(params.iter()), |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            for (hit, rowid) in hits.iter_mut().zip(&rowids) {
+                hit.snippet = snippets.get(rowid).cloned();
+            }
+        }
         Ok(Hits {
             total: total as u64,
             hits,
