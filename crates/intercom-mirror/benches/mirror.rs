@@ -3,6 +3,7 @@
 //! ```sh
 //! cargo bench -p intercom-mirror --bench mirror
 //! MIRROR_BENCH_SIZE=20000 MIRROR_BENCH_SYNC=300 MIRROR_BENCH_RATE=100 cargo bench -p intercom-mirror --bench mirror
+//! MIRROR_BENCH_SYNC=0 MIRROR_BENCH_DB=/tmp/m.sqlite cargo bench -p intercom-mirror --bench mirror  # part 2 only, mirror kept
 //! ```
 //!
 //! 1. **Paced sync** (`MIRROR_BENCH_SYNC` contacts and conversations, default 600, against a
@@ -191,15 +192,22 @@ async fn paced_sync(n: usize, rate: u32) -> (RunningSandbox, Client, std::path::
 
 async fn queries(n: usize) {
     println!("2. queries over a mirror of {n} conversations and {n} contacts");
-    let (running, client) = sandbox(n, 1_000_000_000).await;
-    let path = temp_db("scale");
+    // MIRROR_BENCH_DB: a mirror file to keep (and reuse when it exists) instead of a temporary one.
+    let kept = std::env::var_os("MIRROR_BENCH_DB").map(std::path::PathBuf::from);
+    let path = kept.clone().unwrap_or_else(|| temp_db("scale"));
+    let reuse = kept.is_some() && path.exists();
     let store = SqliteStore::open(&path).unwrap();
-    let report = Syncer::new(client.clone(), &store).run().await.unwrap();
-    println!(
-        "  unpaced sync over loopback: {} requests in {:.1} s ({:.0}/s)",
-        report.requests, report.seconds, report.requests_per_second
-    );
-    running.shutdown().await;
+    if reuse {
+        println!("  reusing the mirror at {}", path.display());
+    } else {
+        let (running, client) = sandbox(n, 1_000_000_000).await;
+        let report = Syncer::new(client.clone(), &store).run().await.unwrap();
+        println!(
+            "  unpaced sync over loopback: {} requests in {:.1} s ({:.0}/s)",
+            report.requests, report.seconds, report.requests_per_second
+        );
+        running.shutdown().await;
+    }
     let latest = store
         .search(&Search::new(Filter::default()).limit(1))
         .unwrap()
@@ -272,8 +280,10 @@ async fn queries(n: usize) {
         bytes as f64 / 1024.0 / (2 * n) as f64
     );
     drop(store);
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    if kept.is_none() {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
     }
 }
 
@@ -374,11 +384,14 @@ async fn main() {
     let sync_n = env("MIRROR_BENCH_SYNC", 600);
     let rate = env("MIRROR_BENCH_RATE", 200) as u32;
     let size = env("MIRROR_BENCH_SIZE", 100_000);
-    let (running, client, path) = paced_sync(sync_n, rate).await;
-    agent_tokens(&client, &path).await;
-    running.shutdown().await;
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    // MIRROR_BENCH_SYNC=0 skips parts 1 and 3.
+    if sync_n > 0 {
+        let (running, client, path) = paced_sync(sync_n, rate).await;
+        agent_tokens(&client, &path).await;
+        running.shutdown().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
     }
     queries(size).await;
 }

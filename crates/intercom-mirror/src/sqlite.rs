@@ -195,6 +195,25 @@ fn conditions(resource: Resource, filter: &Filter) -> (String, Vec<Sql>) {
     (sql.join(" AND "), args)
 }
 
+/// The day, week (its Monday) or month of `day` days after 1970-01-01, as `2026-11-02` or
+/// `2026-11`.
+fn period_of(day: i64, group: GroupBy) -> String {
+    let epoch = jiff::civil::date(1970, 1, 1);
+    let Ok(date) = epoch.checked_add(jiff::Span::new().days(day)) else {
+        return day.to_string();
+    };
+    match group {
+        GroupBy::Month => date.strftime("%Y-%m").to_string(),
+        GroupBy::Week => {
+            let back = i64::from(date.weekday().to_monday_zero_offset());
+            date.checked_sub(jiff::Span::new().days(back))
+                .unwrap_or(date)
+                .to_string()
+        }
+        _ => date.to_string(),
+    }
+}
+
 /// A failed full-text query as an error naming `text`.
 fn text_error(filter: &Filter, error: rusqlite::Error) -> Error {
     match (&filter.text, &error) {
@@ -527,11 +546,6 @@ impl Store for SqliteStore {
                 groups: Vec::new(),
             });
         };
-        let period = |format: &str| {
-            format!(
-                "SELECT {format}, NULL, count(*) FROM items i WHERE {cond} GROUP BY 1 ORDER BY 1"
-            )
-        };
         let sql = match group {
             GroupBy::State => format!(
                 "SELECT i.state, NULL, count(*) FROM items i WHERE {cond} GROUP BY 1 ORDER BY 3 DESC, 1"
@@ -548,9 +562,35 @@ impl Store for SqliteStore {
             GroupBy::Tag => format!(
                 "SELECT g.tag_id, max(g.tag_name), count(*) FROM items i JOIN item_tags g ON g.item = i.rowid WHERE {cond} GROUP BY g.tag_id ORDER BY 3 DESC, 1"
             ),
-            GroupBy::Day => period("strftime('%Y-%m-%d', i.created_at, 'unixepoch')"),
-            GroupBy::Week => period("date(i.created_at, 'unixepoch', 'weekday 0', '-6 days')"),
-            GroupBy::Month => period("strftime('%Y-%m', i.created_at, 'unixepoch')"),
+            GroupBy::Day | GroupBy::Week | GroupBy::Month => {
+                // Whole days in SQL (integer division reads the index alone), periods here.
+                let days: Vec<(Option<i64>, u64)> = conn
+                    .prepare(&format!(
+                        "SELECT i.created_at / 86400, count(*) FROM items i WHERE {cond} GROUP BY 1 ORDER BY 1"
+                    ))?
+                    .query_map(params_from_iter(args.iter()), |r| {
+                        Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
+                    })
+                    .map_err(|e| text_error(filter, e))?
+                    .collect::<rusqlite::Result<_>>()
+                    .map_err(|e| text_error(filter, e))?;
+                let mut periods: std::collections::BTreeMap<Option<String>, u64> =
+                    std::collections::BTreeMap::new();
+                for (day, n) in days {
+                    *periods.entry(day.map(|d| period_of(d, group))).or_default() += n;
+                }
+                return Ok(Counts {
+                    total: total as u64,
+                    groups: periods
+                        .into_iter()
+                        .map(|(key, count)| CountGroup {
+                            key,
+                            name: None,
+                            count,
+                        })
+                        .collect(),
+                });
+            }
         };
         let groups = conn
             .prepare(&sql)?
