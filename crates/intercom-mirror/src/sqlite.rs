@@ -115,6 +115,10 @@ impl SqliteStore {
             conn.busy_timeout(std::time::Duration::from_secs(5))?;
             if path.is_some() {
                 conn.pragma_update(None, "journal_mode", "WAL")?;
+                // Questions read rows all over the file (a transcript's facets beside its
+                // document): mapped pages and a 32 MB cache keep them off the read syscall.
+                conn.pragma_update(None, "mmap_size", 268_435_456)?;
+                conn.pragma_update(None, "cache_size", -32_768)?;
             }
             conn.pragma_update(None, "synchronous", "NORMAL")?;
             conn.execute_batch(SCHEMA)
