@@ -187,6 +187,13 @@ pub fn code(err: &anyhow::Error) -> u8 {
         if let Some(client) = cause.downcast_ref::<ClientError>() {
             return client_code(client);
         }
+        if let Some(mirror) = cause.downcast_ref::<intercom_mirror::Error>() {
+            match mirror {
+                intercom_mirror::Error::Api { source, .. } => return client_code(source),
+                intercom_mirror::Error::Invalid { .. } => return USAGE,
+                _ => return API,
+            }
+        }
         if cause.downcast_ref::<UsageError>().is_some()
             || cause
                 .downcast_ref::<intercom_client::ConfigError>()

@@ -6,6 +6,7 @@
 mod api;
 mod exit;
 mod mcp;
+mod mirror;
 mod output;
 mod tools;
 
@@ -141,6 +142,10 @@ enum Command {
     /// Serve the tools to MCP clients over stdio, or Streamable HTTP with --http.
     #[command(after_help = mcp::AFTER_HELP)]
     Mcp(mcp::McpArgs),
+    /// Copy the workspace into a local mirror (first sync: everything; later: what changed).
+    Sync(mirror::SyncArgs),
+    /// Ask the local mirror, offline: search, count, export, status.
+    Local(mirror::LocalArgs),
 }
 
 #[derive(Debug, Args)]
@@ -195,7 +200,7 @@ struct SandboxArgs {
     rate_limit: Option<u32>,
 }
 
-/// The global flags that say how to reach Intercom: `call`, `api` and `mcp` use them.
+/// The global flags that say how to reach Intercom: `call`, `api`, `mcp` and `sync` use them.
 const CONNECTION_FLAGS: &[&str] = &[
     "token",
     "region",
@@ -207,16 +212,17 @@ const CONNECTION_FLAGS: &[&str] = &[
     "sandbox_contacts",
     "sandbox_conversations",
 ];
-/// The global flags that say how to print JSON results: `tools`, `call` and `api` use them.
+/// The global flags that say how to print JSON results: `tools`, `call`, `api` and `local` use
+/// them.
 const OUTPUT_FLAGS: &[&str] = &["pretty", "compact"];
 
 /// The global flags each subcommand has no use for: hidden from its `--help`, refused on its
 /// command line (a flag that silently does nothing is a trap).
 fn flags_not_for(subcommand: &str) -> Vec<&'static str> {
     match subcommand {
-        "tools" => CONNECTION_FLAGS.to_vec(),
+        "tools" | "local" => CONNECTION_FLAGS.to_vec(),
         "sandbox" => [CONNECTION_FLAGS, OUTPUT_FLAGS].concat(),
-        "mcp" => OUTPUT_FLAGS.to_vec(),
+        "mcp" | "sync" => OUTPUT_FLAGS.to_vec(),
         _ => Vec::new(),
     }
 }
@@ -366,6 +372,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Sandbox(args) => run_sandbox(args).await,
         Command::Mcp(args) => mcp::run(&cli.global, args).await,
+        Command::Sync(args) => {
+            let conn = connect(&cli.global).await?;
+            let retries = exit::Retries::new();
+            let result = retries
+                .observe(mirror::sync(conn.client.clone(), &args))
+                .await;
+            let token = conn.token;
+            conn.close().await;
+            result.map_err(|err| retries.explain(err, token))
+        }
+        Command::Local(args) => mirror::local(&args, mode),
     }
 }
 

@@ -167,6 +167,15 @@ impl Pages {
         self.walker.as_ref()?.stopped_at.as_ref()
     }
 
+    /// While walking by whole pages ([`Pages::next_page`]): the request of the page after the
+    /// last one delivered, `None` once there is none. A caller that stores what it received can
+    /// keep this as its checkpoint: a new walk from it (`client.paginate(request, style)`) goes on
+    /// after the delivered pages, as [`Pages::resume_request`] does after a failure.
+    pub fn next_request(&self) -> Option<&Request> {
+        let walker = self.walker.as_ref()?;
+        walker.stopped_at.as_ref().or(walker.next.as_ref())
+    }
+
     /// A stream of whole pages (the raw JSON of each) instead of items.
     pub fn pages(self) -> BoxStream<'static, Result<Value, Error>> {
         Box::pin(futures::stream::unfold(self, |mut pages| async move {

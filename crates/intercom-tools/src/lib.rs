@@ -37,6 +37,7 @@ pub mod validate;
 pub use aliases::Alias;
 pub use body::html_body;
 pub use build::MAX_ID_CHARS;
+pub use catalog::mirror::use_mirror_at;
 pub use error::ToolError;
 pub use registry::{Call, IGNORED_PARAMS, Lookup, MAX_TOOL_NAME_CHARS, Registry};
 pub use shape::{ResponseFormat, ShapeDefaults, ShapeOptions, Shaped, shape};

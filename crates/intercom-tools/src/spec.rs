@@ -34,6 +34,8 @@ impl Toolset {
     pub const TICKETS: Toolset = Toolset("tickets");
     /// Free-form search and fetch across object types (Intercom's hosted MCP server's tools).
     pub const SEARCH: Toolset = Toolset("search");
+    /// Questions answered offline from the local mirror (`intercom sync`).
+    pub const MIRROR: Toolset = Toolset("mirror");
 
     /// A toolset by its snake_case name.
     pub const fn new(name: &'static str) -> Toolset {

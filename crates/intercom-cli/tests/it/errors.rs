@@ -229,6 +229,16 @@ fn each_subcommand_help_shows_only_the_flags_that_apply_to_it() {
             [&connection[..], &["--toolsets", "-v, --verbose"][..]].concat(),
         ),
         (
+            "local",
+            connection.to_vec(),
+            vec!["--pretty", "-v, --verbose"],
+        ),
+        (
+            "sync",
+            output.to_vec(),
+            [&connection[..], &["-v, --verbose"][..]].concat(),
+        ),
+        (
             "call",
             Vec::new(),
             [&connection[..], &output[..], &["--dry-run"][..]].concat(),

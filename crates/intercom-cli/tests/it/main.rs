@@ -8,6 +8,7 @@ mod docs;
 mod errors;
 mod hygiene;
 mod mcp;
+mod mirror;
 mod rate_limit;
 mod sandbox;
 mod secrets;
@@ -26,6 +27,7 @@ pub fn clean_env(cmd: &mut Command) {
         "INTERCOM_SANDBOX",
         "INTERCOM_VERSION",
         "INTERCOM_DEADLINE",
+        "INTERCOM_MIRROR_DB",
         "RUST_LOG",
     ] {
         cmd.env_remove(var);

@@ -493,3 +493,42 @@ async fn a_walk_stopped_by_a_failed_page_resumes_from_that_page() {
     got.extend(rest);
     assert_eq!(ids(&got), expected_ids());
 }
+
+#[tokio::test]
+async fn next_request_after_each_page_is_a_checkpoint_to_walk_on_from() {
+    let mock = Mock::with_handler(|seen: &Seen| {
+        Reply::ok(cursor_page(
+            "data",
+            offset_of(seen.query_value("starting_after").as_deref()),
+        ))
+    })
+    .await;
+    let (client, _) = client(&mock.base_url);
+    let style = PageStyle::cursor_query("data");
+    let mut walk = client.paginate(
+        Request::get("/contacts").query("per_page", "3"),
+        style.clone(),
+    );
+    let first = walk.next_page().await.unwrap().unwrap();
+    assert_eq!(
+        ids(first["data"].as_array().unwrap()),
+        expected_ids()[..PER_PAGE]
+    );
+    let checkpoint = walk.next_request().expect("a page follows").clone();
+    assert_eq!(
+        checkpoint.query,
+        vec![
+            ("per_page".to_owned(), "3".to_owned()),
+            ("starting_after".to_owned(), format!("cur-{PER_PAGE}"))
+        ]
+    );
+    drop(walk);
+    // A new walk from the checkpoint delivers the rest, and then there is no next request.
+    let mut rest = client.paginate(checkpoint, style);
+    let mut got = ids(first["data"].as_array().unwrap());
+    while let Some(page) = rest.next_page().await.unwrap() {
+        got.extend(ids(page["data"].as_array().unwrap()));
+    }
+    assert_eq!(got, expected_ids());
+    assert!(rest.next_request().is_none());
+}

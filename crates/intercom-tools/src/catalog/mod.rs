@@ -10,6 +10,7 @@ pub(crate) mod contacts;
 pub(crate) mod conversations;
 pub(crate) mod counts;
 mod entries;
+pub(crate) mod mirror;
 pub(crate) mod overlay;
 pub(crate) mod search;
 pub(crate) mod segments;
@@ -19,7 +20,7 @@ pub(crate) mod tickets;
 pub(crate) mod workflows;
 
 /// The hand-written tools, grouped by toolset.
-const HAND_WRITTEN: [&[Tool]; 12] = [
+const HAND_WRITTEN: [&[Tool]; 13] = [
     admins::TOOLS,
     teams::TOOLS,
     conversations::TOOLS,
@@ -32,6 +33,7 @@ const HAND_WRITTEN: [&[Tool]; 12] = [
     tickets::TOOLS,
     workflows::TICKET_TOOLS,
     search::TOOLS,
+    mirror::TOOLS,
 ];
 
 /// Every built-in tool: the hand-written ones, then those made from the generated operation data.

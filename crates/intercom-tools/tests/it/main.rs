@@ -7,6 +7,7 @@ mod catalog;
 mod dates;
 mod e2e;
 mod harness;
+mod mirror;
 mod registry_json;
 mod requests;
 mod resolve;
