@@ -39,7 +39,7 @@ pub use config::{
     Config, ConfigError, DEFAULT_DEADLINE, DEFAULT_VERSION, Region, env, parse_deadline,
     rate_limit_dir_setting,
 };
-pub use error::{ApiError, ConnectionFailure, Error, ErrorItem};
+pub use error::{ApiError, Applied, ConnectionFailure, Error, ErrorItem};
 pub use pacing::{MAX_PACING_WAIT, RateLimit};
 pub use pagination::{PageStyle, Pages};
 pub use request::{MAX_URL_BYTES, Method, Request, WriteSafety};

@@ -9,3 +9,4 @@ mod retries;
 mod retry_policy;
 mod shared_budget;
 mod transport;
+mod verdict;
