@@ -31,6 +31,7 @@ Exit codes:
   2  usage or validation error (bad flags, unknown tool, invalid arguments)
   3  authentication or permission error (HTTP 401/403)
   4  network error, timeout, or rate limit still exceeded after retries
+  5  a write failed and may have been applied (stderr says how to check)
 
 Examples:
   intercom --sandbox call intercom_list_admins

@@ -27,6 +27,7 @@ pub mod docs;
 mod error;
 pub mod hosted;
 pub mod operations;
+pub mod reconcile;
 mod registry;
 pub mod resolve;
 pub mod schema;
@@ -38,6 +39,7 @@ pub use aliases::Alias;
 pub use body::html_body;
 pub use build::MAX_ID_CHARS;
 pub use error::ToolError;
+pub use reconcile::{Recovery, Reported};
 pub use registry::{Call, IGNORED_PARAMS, Lookup, MAX_TOOL_NAME_CHARS, Registry};
 pub use shape::{ResponseFormat, ShapeDefaults, ShapeOptions, Shaped, shape};
 pub use spec::{
