@@ -50,6 +50,8 @@ struct Inner {
     pacer: Arc<Pacer>,
     /// The budget shared with other processes, when [`Config::rate_limit_dir`] is set.
     shared: Option<SharedBudget>,
+    /// The write attempts of this workspace (see [`crate::Ledger`]).
+    ledger: crate::Ledger,
     /// State that the layers above keep per client (see [`Client::extension`]).
     extensions: std::sync::Mutex<http::Extensions>,
 }
@@ -131,8 +133,16 @@ impl Client {
             .as_deref()
             .filter(|_| config.pacing)
             .map(|dir| SharedBudget::new(budget_file(dir, &config.base_url, &config.token)));
+        let ledger = match config.rate_limit_dir.as_deref() {
+            Some(dir) => crate::Ledger::open(
+                &budget_file(dir, &config.base_url, &config.token).with_extension("writes.sqlite"),
+                i64::try_from(clock.unix().as_secs()).unwrap_or(i64::MAX),
+            ),
+            None => crate::Ledger::in_memory(),
+        };
         Ok(Client {
             inner: Arc::new(Inner {
+                ledger,
                 http,
                 config,
                 base,
@@ -187,6 +197,12 @@ impl Client {
     /// Sends with pacing and retries.
     pub async fn send(&self, request: &Request) -> Result<Response, Error> {
         self.send_until(request, std::future::pending()).await
+    }
+
+    /// The ledger of write attempts shared by this client's clones (on disk beside the shared
+    /// rate budget when [`Config::rate_limit_dir`] is set, else in memory).
+    pub fn ledger(&self) -> &crate::Ledger {
+        &self.inner.ledger
     }
 
     /// The client clock's current time, as time since the unix epoch (what a write's attempt

@@ -19,8 +19,14 @@
 //!   to call to check.
 //!
 //! The verdict of every failure that reaches the caller is in [`ToolError::Api`]'s `applied`.
+//!
+//! Every write is also recorded in the client's [`intercom_client::Ledger`] (on disk beside the
+//! shared rate budget, or in memory) before it is sent, and its outcome after. When the same
+//! write (same tool, path and body) comes again while an earlier attempt was never settled (its
+//! process died with it in flight, or it was reported unknown), a [`How::Find`] write is looked
+//! for first, from the earlier attempt's time: found, it is answered without being sent again.
 
-use intercom_client::{Applied, Client, Error as ClientError, Method, Request};
+use intercom_client::{Applied, AttemptState, Client, Error as ClientError, Method, Request};
 use serde_json::{Value, json};
 
 use crate::ToolError;
@@ -534,11 +540,51 @@ pub async fn send_until(
     cancelled: impl std::future::Future<Output = ()>,
 ) -> Result<Reported, ToolError> {
     let started = i64::try_from(client.now().as_secs()).unwrap_or(i64::MAX);
+    let ledger = client.ledger();
+    let fingerprint = intercom_client::write_fingerprint(tool.name, request);
+    let how = how(tool);
+    // An earlier attempt of this same write was never settled (its process died with it in
+    // flight, or it was reported unknown): look for it before sending it again.
+    if let (Some(earlier), How::Find(find)) = (ledger.unsettled(&fingerprint), how)
+        && let Ok(Some(value)) = look(&find, tool, args, client, request, earlier).await
+    {
+        let row = ledger.begin(&fingerprint, tool.name, started);
+        ledger.finish(row, AttemptState::Applied);
+        return Ok(Reported::recovered(
+            value,
+            "an earlier attempt of this same write, never settled, had landed: found it, not sent again",
+        ));
+    }
+    let row = ledger.begin(&fingerprint, tool.name, started);
+    let result = settle(tool, args, client, request, cancelled, started, how).await;
+    ledger.finish(
+        row,
+        match &result {
+            Ok(_) => AttemptState::Applied,
+            Err(e) => match e.applied() {
+                Some(Applied::No) => AttemptState::NotApplied,
+                Some(Applied::Yes) => AttemptState::Applied,
+                _ => AttemptState::Unknown,
+            },
+        },
+    );
+    result
+}
+
+/// Sends once and settles an ambiguous failure (see the module documentation).
+async fn settle(
+    tool: &'static Tool,
+    args: &Args,
+    client: &Client,
+    request: &Request,
+    cancelled: impl std::future::Future<Output = ()>,
+    started: i64,
+    how: How,
+) -> Result<Reported, ToolError> {
     let mut error = match client.send_until(request, cancelled).await {
         Ok(response) => return Ok(Reported::plain(response.body)),
         Err(error) => error,
     };
-    let how = how(tool);
     let unknown = |error: ClientError, how_to_check: String| ToolError::Api {
         tool: tool.name.to_owned(),
         source: Box::new(error),

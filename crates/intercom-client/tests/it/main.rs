@@ -2,6 +2,7 @@
 
 mod config;
 mod deadline;
+mod ledger;
 mod mock;
 mod pacing;
 mod pagination;

@@ -201,3 +201,67 @@ async fn a_write_with_no_way_to_look_says_unknown_and_how_to_check() {
     assert_eq!(err.applied(), Some(&Applied::No), "{err}");
     env.stop().await;
 }
+
+#[tokio::test]
+async fn a_write_whose_process_died_in_flight_is_found_by_the_next_one() {
+    let env = Env::start().await;
+    let admin = admin(&env).await;
+    let contact = env.contact("died@example.com", "Died").await;
+    let dir = std::env::temp_dir().join(format!("intercom-tools-ledger-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let process = || {
+        intercom_client::Client::new(
+            intercom_client::Config::new(intercom_sandbox::DEFAULT_TOKEN)
+                .base_url(&env.base_url())
+                .unwrap()
+                .rate_limit_dir(Some(dir.clone()))
+                // No shared rate budget: the dying process would hold its first-request probe.
+                .pacing(false),
+        )
+        .unwrap()
+    };
+    let args = json!({"contact_id": contact, "body": "written once", "admin_id": admin});
+    // The note is applied and its answer held; the first process dies waiting for it.
+    fault(
+        &env,
+        json!({"path_prefix": format!("/contacts/{contact}/notes"), "method": "POST", "when": "after", "action": "hang", "hang_seconds": 60}),
+    )
+    .await;
+    let first = process();
+    let call = env
+        .registry
+        .prepare("intercom_create_contact_note", args.clone())
+        .unwrap();
+    let dying = tokio::spawn(async move { call.run_reported(&first).await.map(|_| ()) });
+    loop {
+        let faults = env.api(Request::get("/_sandbox/faults")).await;
+        if faults["held"] == json!(1) {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    dying.abort();
+    let _ = dying.await;
+    assert_eq!(notes(&env, &contact).await.len(), 1);
+    env.clear_log().await;
+
+    // The next process sends the same write: it looks first, finds it, and does not send it.
+    let second = process();
+    let reported = env
+        .registry
+        .prepare("intercom_create_contact_note", args)
+        .unwrap()
+        .run_reported(&second)
+        .await
+        .unwrap();
+    let note = reported.recovery.expect("recovered").note;
+    assert!(note.contains("never settled"), "{note}");
+    assert_eq!(notes(&env, &contact).await.len(), 1, "not written twice");
+    let log = env.take_log().await;
+    assert!(
+        !log.iter().any(|l| l.starts_with("POST")),
+        "nothing was sent: {log:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    env.stop().await;
+}
