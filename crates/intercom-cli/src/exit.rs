@@ -68,6 +68,119 @@ impl std::fmt::Display for WriteFailed {
 
 impl std::error::Error for WriteFailed {}
 
+/// Where the token a command sends came from: named (never shown) in the hint of a 401.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SentToken {
+    /// `--token`.
+    Flag,
+    /// An environment variable (`INTERCOM_TOKEN` or `INTERCOM_ACCESS_TOKEN`).
+    Variable(&'static str),
+    /// No token was set, and `--base-url` was given: the sandbox's default token.
+    SandboxDefault,
+    /// `--sandbox`: the in-process sandbox's own token.
+    InProcessSandbox,
+}
+
+impl SentToken {
+    /// What to say under a 401 answered to a request that carried this token.
+    fn hint_for_401(self) -> Option<String> {
+        let check = "check that it is a valid access token for this workspace, and that \
+                     --region (or --base-url) is the one the workspace is hosted in";
+        match self {
+            SentToken::Flag => Some(format!(
+                "the request sent the token given with --token; {check}"
+            )),
+            SentToken::Variable(name) => {
+                Some(format!("the request sent the token in {name}; {check}"))
+            }
+            SentToken::SandboxDefault => Some(format!(
+                "no token was set (INTERCOM_TOKEN, INTERCOM_ACCESS_TOKEN or --token), so the \
+                 request sent the sandbox's default token `{}`; a sandbox started with \
+                 --sandbox-token or INTERCOM_SANDBOX_TOKEN needs the same value in \
+                 INTERCOM_TOKEN",
+                intercom_sandbox::DEFAULT_TOKEN
+            )),
+            SentToken::InProcessSandbox => None,
+        }
+    }
+}
+
+/// Something to tell under an error's message (`  hint: ...`), carried as the error's context.
+#[derive(Debug)]
+pub struct Hint(pub String);
+
+impl std::fmt::Display for Hint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The retries the client makes for one command. Each is told on stderr as it is decided (a
+/// refused connection is retried for seconds, which would otherwise look like a hang), and a
+/// command that fails for good after retrying says how many attempts it made.
+pub struct Retries {
+    started: std::time::Instant,
+    last: std::sync::Arc<std::sync::Mutex<Option<intercom_client::observe::RetryNotice>>>,
+}
+
+impl Retries {
+    pub fn new() -> Retries {
+        Retries {
+            started: std::time::Instant::now(),
+            last: std::sync::Arc::default(),
+        }
+    }
+
+    /// Runs `future`, telling each retry the client makes inside it.
+    pub async fn observe<F: std::future::Future>(&self, future: F) -> F::Output {
+        let last = self.last.clone();
+        let observer = std::sync::Arc::new(move |n: &intercom_client::observe::RetryNotice| {
+            eprintln!(
+                "intercom: {} {}: {}; attempt {} in {:.1} s",
+                n.method,
+                n.path,
+                n.reason,
+                n.attempt + 1,
+                n.wait.as_secs_f64()
+            );
+            if let Ok(mut last) = last.lock() {
+                *last = Some(n.clone());
+            }
+        });
+        intercom_client::observe::observe(observer, future).await
+    }
+
+    /// `err` with what the caller needs to act on it: how many attempts a network failure took,
+    /// and which token a 401 answered.
+    pub fn explain(&self, err: anyhow::Error, token: SentToken) -> anyhow::Error {
+        let client = err.chain().find_map(|c| {
+            c.downcast_ref::<ClientError>().or_else(|| {
+                c.downcast_ref::<ToolError>()
+                    .and_then(ToolError::client_error)
+            })
+        });
+        match client {
+            Some(ClientError::Unauthorized(_)) => match token.hint_for_401() {
+                Some(hint) => err.context(Hint(hint)),
+                None => err,
+            },
+            Some(ClientError::Transport { url, .. } | ClientError::Timeout { url, .. }) => {
+                let last = self.last.lock().ok().and_then(|last| last.clone());
+                match last {
+                    // The retries told were this request's (a paginated command makes several).
+                    Some(notice) if url.contains(&notice.path) => err.context(format!(
+                        "gave up after {} attempts in {:.1} s",
+                        notice.attempt + 1,
+                        self.started.elapsed().as_secs_f64()
+                    )),
+                    _ => err,
+                }
+            }
+            _ => err,
+        }
+    }
+}
+
 pub const API: u8 = 1;
 pub const USAGE: u8 = 2;
 pub const AUTH: u8 = 3;
@@ -143,8 +256,11 @@ fn applied(err: &anyhow::Error) -> Option<&intercom_client::Applied> {
 /// Prints the error on stderr (text or JSON) and returns its exit code.
 pub fn report(err: &anyhow::Error, json_errors: bool) -> ExitCode {
     let code = code(err);
+    // A hint is the outermost context (`Retries::explain` adds it last): not part of the message.
+    let hint = err.downcast_ref::<Hint>();
     let message = err
         .chain()
+        .skip(usize::from(hint.is_some()))
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(": ");
@@ -178,6 +294,9 @@ pub fn report(err: &anyhow::Error, json_errors: bool) -> ExitCode {
             if let intercom_client::Applied::Unknown { how_to_check } = applied {
                 inner["how_to_check"] = json!(how_to_check);
             }
+        }
+        if let Some(hint) = hint {
+            inner["hint"] = json!(hint.0);
         }
         if let Some(api) = api {
             inner["status"] = json!(api.status);
@@ -217,6 +336,9 @@ pub fn report(err: &anyhow::Error, json_errors: bool) -> ExitCode {
             {
                 eprintln!("  hint: {}", tool.not_found_hint());
             }
+        }
+        if let Some(hint) = hint {
+            eprintln!("  hint: {hint}");
         }
     }
     ExitCode::from(code)

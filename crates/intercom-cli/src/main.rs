@@ -52,48 +52,80 @@ struct Cli {
 #[derive(Debug, Args)]
 struct Global {
     /// Access token (never printed). Also read from INTERCOM_ACCESS_TOKEN.
-    #[arg(long, global = true, env = "INTERCOM_TOKEN", hide_env_values = true)]
+    #[arg(
+        help_heading = "Connection",
+        long,
+        global = true,
+        env = "INTERCOM_TOKEN",
+        hide_env_values = true
+    )]
     token: Option<String>,
-    /// Whether `--token` was given as a flag (not from the environment).
+    /// Whether `token` came from `--token` (not from INTERCOM_TOKEN): named in a 401's hint.
     #[arg(skip)]
-    token_on_command_line: bool,
+    token_from_flag: bool,
     /// Intercom region.
-    #[arg(long, global = true, env = "INTERCOM_REGION", value_parser = ["us", "eu", "au"])]
+    #[arg(help_heading = "Connection", long, global = true, env = "INTERCOM_REGION", value_parser = ["us", "eu", "au"])]
     region: Option<String>,
     /// API base URL, e.g. a sandbox's http://127.0.0.1:8080 (wins over --region). With no
     /// token, the sandbox's default token is sent.
-    #[arg(long, global = true, env = "INTERCOM_BASE_URL")]
+    #[arg(
+        help_heading = "Connection",
+        long,
+        global = true,
+        env = "INTERCOM_BASE_URL"
+    )]
     base_url: Option<String>,
     /// Intercom-Version header to send (default 2.14).
-    #[arg(long, global = true, env = "INTERCOM_VERSION")]
+    #[arg(
+        help_heading = "Connection",
+        long,
+        global = true,
+        env = "INTERCOM_VERSION"
+    )]
     intercom_version: Option<String>,
     /// Seconds a whole call may take, its attempts and retry waits together (default 60;
     /// decimals allowed). Each attempt also has its own 30 s timeout.
-    #[arg(long, global = true, env = "INTERCOM_DEADLINE", value_name = "SECONDS")]
+    #[arg(
+        help_heading = "Connection",
+        long,
+        global = true,
+        env = "INTERCOM_DEADLINE",
+        value_name = "SECONDS"
+    )]
     deadline: Option<String>,
     /// Run against an in-process sandbox with demo data on 127.0.0.1 (no token needed).
-    #[arg(long, global = true, env = "INTERCOM_SANDBOX")]
+    #[arg(
+        help_heading = "Connection",
+        long,
+        global = true,
+        env = "INTERCOM_SANDBOX"
+    )]
     sandbox: bool,
     /// Demo data seed of the --sandbox workspace.
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(help_heading = "Connection", long, global = true, value_name = "N")]
     sandbox_seed: Option<u64>,
     /// Number of demo contacts of the --sandbox workspace.
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(help_heading = "Connection", long, global = true, value_name = "N")]
     sandbox_contacts: Option<usize>,
     /// Number of demo conversations of the --sandbox workspace.
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(help_heading = "Connection", long, global = true, value_name = "N")]
     sandbox_conversations: Option<usize>,
     /// Pretty-print JSON (the default when stdout is a terminal).
-    #[arg(long, global = true, conflicts_with = "compact")]
+    #[arg(
+        help_heading = "Output",
+        long,
+        global = true,
+        conflicts_with = "compact"
+    )]
     pretty: bool,
     /// Print JSON on one line (the default when stdout is piped).
-    #[arg(long, global = true)]
+    #[arg(help_heading = "Output", long, global = true)]
     compact: bool,
     /// Print errors as one JSON object on stderr.
-    #[arg(long, global = true)]
+    #[arg(help_heading = "Output", long, global = true)]
     json_errors: bool,
     /// Log to stderr (-v debug, -vv trace); RUST_LOG also works.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(help_heading = "Output", short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
 }
 
@@ -164,18 +196,94 @@ struct SandboxArgs {
     rate_limit: Option<u32>,
 }
 
+/// The global flags that say how to reach Intercom: `call`, `api` and `mcp` use them.
+const CONNECTION_FLAGS: &[&str] = &[
+    "token",
+    "region",
+    "base_url",
+    "intercom_version",
+    "deadline",
+    "sandbox",
+    "sandbox_seed",
+    "sandbox_contacts",
+    "sandbox_conversations",
+];
+/// The global flags that say how to print JSON results: `tools`, `call` and `api` use them.
+const OUTPUT_FLAGS: &[&str] = &["pretty", "compact"];
+
+/// The global flags each subcommand has no use for: hidden from its `--help`, refused on its
+/// command line (a flag that silently does nothing is a trap).
+fn flags_not_for(subcommand: &str) -> Vec<&'static str> {
+    match subcommand {
+        "tools" => CONNECTION_FLAGS.to_vec(),
+        "sandbox" => [CONNECTION_FLAGS, OUTPUT_FLAGS].concat(),
+        "mcp" => OUTPUT_FLAGS.to_vec(),
+        _ => Vec::new(),
+    }
+}
+
+/// The command line's definition, with each subcommand's help showing only the global flags
+/// that apply to it.
+fn command() -> clap::Command {
+    let mut command = Cli::command();
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    for name in names {
+        for id in flags_not_for(&name) {
+            // A subcommand that has its own arg of a global's id does not get the global copied
+            // in when the command is built: give it a hidden, local one.
+            let Some(arg) = command.get_arguments().find(|a| a.get_id() == id).cloned() else {
+                continue;
+            };
+            command = command.mut_subcommand(&name, |sub| sub.arg(arg.global(false).hide(true)));
+        }
+    }
+    command
+}
+
+/// A usage error when `matches` (a subcommand's) has a global flag that does not apply to it.
+fn refuse_flags_not_for(name: &str, matches: &clap::ArgMatches) -> Result<(), UsageError> {
+    let given: Vec<String> = flags_not_for(name)
+        .into_iter()
+        .filter(|id| matches!(matches.value_source(id), Some(ValueSource::CommandLine)))
+        .map(|id| format!("--{}", id.replace('_', "-")))
+        .collect();
+    if given.is_empty() {
+        return Ok(());
+    }
+    let hint = if name == "sandbox" && given.iter().any(|f| f == "--token") {
+        "; the sandbox's own token is `--sandbox-token` (or INTERCOM_SANDBOX_TOKEN): `--token` \
+         is the Intercom token a client sends"
+    } else {
+        ""
+    };
+    Err(UsageError(format!(
+        "{} {} not apply to `intercom {name}` (see `intercom {name} --help`){hint}",
+        given.join(", "),
+        if given.len() == 1 { "does" } else { "do" },
+    )))
+}
+
 fn main() -> ExitCode {
-    let matches = Cli::command().get_matches();
+    let matches = command().get_matches();
     let mut cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(err) => err.exit(),
     };
-    let on_command_line =
-        |m: &clap::ArgMatches| m.value_source("token") == Some(ValueSource::CommandLine);
-    cli.global.token_on_command_line = on_command_line(&matches)
-        || matches
-            .subcommand()
-            .is_some_and(|(_, sub)| on_command_line(sub));
+    let from_flag = |m: &clap::ArgMatches| {
+        m.try_get_raw("token").is_ok_and(|v| v.is_some())
+            && m.value_source("token") == Some(ValueSource::CommandLine)
+    };
+    cli.global.token_from_flag =
+        from_flag(&matches) || matches.subcommand().is_some_and(|(_, sub)| from_flag(sub));
+    if let Some((name, sub)) = matches.subcommand()
+        && let Err(err) =
+            refuse_flags_not_for(name, sub).and_then(|()| refuse_flags_not_for(name, &matches))
+    {
+        return exit::report(&anyhow::Error::new(err), cli.global.json_errors);
+    }
     init_logging(cli.global.verbose);
     let json_errors = cli.global.json_errors;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -236,9 +344,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 return output::print_json(&serde_json::to_value(requests)?, mode);
             }
             let conn = connect(&cli.global).await?;
-            let result = call.run(&conn.client).await;
+            let retries = exit::Retries::new();
+            let result = retries.observe(call.run(&conn.client)).await;
+            let token = conn.token;
             conn.close().await;
-            output::print_json(&result?, mode)
+            let value = result.map_err(|err| retries.explain(err.into(), token))?;
+            output::print_json(&value, mode)
         }
         Command::Api(args) => {
             let request = api::build_request(&args)?;
@@ -246,21 +357,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 return output::print_json(&serde_json::to_value(vec![&request])?, mode);
             }
             let conn = connect(&cli.global).await?;
-            let result = api::send(&conn.client, request, &args, mode).await;
+            let retries = exit::Retries::new();
+            let result = retries
+                .observe(api::send(&conn.client, request, &args, mode))
+                .await;
+            let token = conn.token;
             conn.close().await;
-            result
+            result.map_err(|err| retries.explain(err, token))
         }
-        Command::Sandbox(args) => {
-            if cli.global.token_on_command_line {
-                return Err(UsageError(
-                    "`--token` is the Intercom token a client sends; the sandbox's own token is \
-                     `--sandbox-token` (or INTERCOM_SANDBOX_TOKEN)"
-                        .to_owned(),
-                )
-                .into());
-            }
-            run_sandbox(args).await
-        }
+        Command::Sandbox(args) => run_sandbox(args).await,
         Command::Mcp(args) => mcp::run(&cli.global, args).await,
     }
 }
@@ -269,6 +374,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 struct Connection {
     client: Client,
     sandbox: Option<RunningSandbox>,
+    /// Which token the client sends, by where it came from.
+    token: exit::SentToken,
 }
 
 impl Connection {
@@ -280,7 +387,7 @@ impl Connection {
 }
 
 async fn connect(global: &Global) -> anyhow::Result<Connection> {
-    let (mut config, sandbox) = if global.sandbox {
+    let (mut config, sandbox, token) = if global.sandbox {
         let mut sandbox_config = SandboxConfig::default();
         if let Some(seed) = global.sandbox_seed {
             sandbox_config = sandbox_config.seed(seed);
@@ -298,13 +405,22 @@ async fn connect(global: &Global) -> anyhow::Result<Connection> {
             .context("cannot start the sandbox")?;
         tracing::debug!(url = %running.base_url(), "in-process sandbox started");
         let config = Config::new(DEFAULT_TOKEN).base_url(&running.base_url())?;
-        (config, Some(running))
+        (config, Some(running), exit::SentToken::InProcessSandbox)
     } else {
-        let token = global.token.clone().filter(|t| !t.is_empty()).or_else(|| {
-            std::env::var("INTERCOM_ACCESS_TOKEN")
+        let (token, sent) = match global.token.clone().filter(|t| !t.is_empty()) {
+            Some(token) if global.token_from_flag => (Some(token), exit::SentToken::Flag),
+            Some(token) => (Some(token), exit::SentToken::Variable("INTERCOM_TOKEN")),
+            None => match std::env::var("INTERCOM_ACCESS_TOKEN")
                 .ok()
                 .filter(|t| !t.is_empty())
-        });
+            {
+                Some(token) => (
+                    Some(token),
+                    exit::SentToken::Variable("INTERCOM_ACCESS_TOKEN"),
+                ),
+                None => (None, exit::SentToken::SandboxDefault),
+            },
+        };
         let mut config = match (token, &global.base_url) {
             (Some(token), _) => Config::new(token),
             (None, Some(_)) => Config::new(DEFAULT_TOKEN),
@@ -325,7 +441,7 @@ async fn connect(global: &Global) -> anyhow::Result<Connection> {
         // Other processes of this user share the workspace's rate-limit budget (an in-process
         // sandbox is this process's alone).
         config = config.rate_limit_dir(rate_limit_dir());
-        (config, None)
+        (config, None, sent)
     };
     if let Some(version) = &global.intercom_version {
         config = config.version(version.clone());
@@ -334,7 +450,11 @@ async fn connect(global: &Global) -> anyhow::Result<Connection> {
         config = config.deadline(intercom_client::parse_deadline(deadline)?);
     }
     let client = Client::new(config)?;
-    Ok(Connection { client, sandbox })
+    Ok(Connection {
+        client,
+        sandbox,
+        token,
+    })
 }
 
 /// Where the rate-limit budget shared between processes is kept (`INTERCOM_RATE_LIMIT_DIR`,

@@ -14,7 +14,7 @@ use crate::{Connection, Global};
 
 pub const AFTER_HELP: &str = "\
 Toolsets: the API areas (run `intercom tools` to see each tool's). Without --toolsets or
---tools, a curated default of about 25 tools is served (the inbox, customers, tickets,
+--tools, a curated default of 20 tools is served (the inbox, customers, tickets,
 teammates, tags, counts); `--toolsets default,tags` adds to it.
 
 Examples:
@@ -181,4 +181,16 @@ fn base_config(global: &Global, sandbox_url: Option<&str>) -> anyhow::Result<Con
     // Fail now, not on the first request, if the configuration cannot make a client.
     Client::new(config.clone())?;
     Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_help_counts_the_default_tools_right() {
+        let count = intercom_mcp::DEFAULT_TOOLS.len();
+        assert!(
+            super::AFTER_HELP.contains(&format!("a curated default of {count} tools")),
+            "update the count in intercom-cli's mcp::AFTER_HELP to {count}"
+        );
+    }
 }

@@ -387,8 +387,16 @@ impl Client {
                 Decision::RetryAfter(wait) => {
                     let reason = match &result {
                         Attempt::Answered { status, .. } => status.to_string(),
-                        Attempt::Failed { outcome, .. } => format!("{outcome:?}"),
-                        Attempt::TimedOut => "timed out".to_owned(),
+                        Attempt::Failed {
+                            outcome: Outcome::NotSent,
+                            ..
+                        } => "could not connect".to_owned(),
+                        Attempt::Failed {
+                            outcome: Outcome::MaybeSent { timed_out: true },
+                            ..
+                        }
+                        | Attempt::TimedOut => "timed out".to_owned(),
+                        Attempt::Failed { .. } => "the connection broke".to_owned(),
                     };
                     let error =
                         self.failure(result, &outcome, attempt, now, per_attempt, &shown_url);

@@ -42,7 +42,15 @@ pub(crate) struct Operation {
     /// The request body's schema.
     pub body: Option<Value>,
     pub required_body: Vec<String>,
-    pub required_query: Vec<String>,
+    pub required_query: Vec<QueryRequirement>,
+}
+
+/// A required query parameter: `name` as the spec calls it, and the keys any one of which
+/// satisfies it (the name itself, or the properties of an object sent exploded).
+#[derive(Debug)]
+pub(crate) struct QueryRequirement {
+    pub name: String,
+    pub any_of: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,7 +138,15 @@ impl Shapes {
                         response: Some(op["response"].take()).filter(|v| !v.is_null()),
                         body: Some(op["body"].take()).filter(|v| !v.is_null()),
                         required_body: strings(&op["required_body"]),
-                        required_query: strings(&op["required_query"]),
+                        required_query: op["required_query"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .map(|r| QueryRequirement {
+                                name: r["name"].as_str().unwrap_or_default().to_owned(),
+                                any_of: strings(&r["any_of"]),
+                            })
+                            .collect(),
                         path,
                     }
                 })

@@ -40,6 +40,49 @@ pub fn outputs(specs: &Specs) -> anyhow::Result<Vec<Output>> {
     }])
 }
 
+/// The query keys that satisfy a required parameter: its name, or, for an object sent exploded
+/// in form style (the default for a query), the names of its properties (`GET /events`'s
+/// `filter` is one of `user_id`, `intercom_user_id`, `email`).
+fn query_names(spec: &Spec, param: &Value, name: &str) -> anyhow::Result<Vec<Value>> {
+    let style = param.get("style").and_then(Value::as_str).unwrap_or("form");
+    let explode = param
+        .get("explode")
+        .and_then(Value::as_bool)
+        .unwrap_or(style == "form");
+    let schema = match param.get("schema") {
+        Some(schema) => spec.deref(schema)?,
+        None => return Ok(vec![json!(name)]),
+    };
+    let is_object = schema.get("type").and_then(Value::as_str) == Some("object");
+    if !(is_object && style == "form" && explode) {
+        return Ok(vec![json!(name)]);
+    }
+    let mut names: Vec<Value> = Vec::new();
+    let branches = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_else(|| vec![schema.clone()]);
+    for branch in branches {
+        let branch = spec.deref(&branch)?;
+        for key in branch
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|p| p.keys())
+        {
+            if !names.iter().any(|n| n == key) {
+                names.push(json!(key));
+            }
+        }
+    }
+    if names.is_empty() {
+        names.push(json!(name));
+    }
+    Ok(names)
+}
+
 fn version_table(spec: &Spec) -> anyhow::Result<Value> {
     let mut ops = Vec::new();
     for op in spec.operations() {
@@ -61,8 +104,11 @@ fn version_table(spec: &Spec) -> anyhow::Result<Value> {
             if param.get("in").and_then(Value::as_str) == Some("query")
                 && param.get("required").and_then(Value::as_bool) == Some(true)
                 && let Some(name) = param.get("name").and_then(Value::as_str)
+                // A parameter the path template names (`/export/reporting_data/{job_identifier}`)
+                // is given by the path.
+                && !op.path.contains(&format!("{{{name}}}"))
             {
-                query.push(json!(name));
+                query.push(json!({"name": name, "any_of": query_names(spec, param, name)?}));
             }
         }
         ops.push(json!({

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use intercom_sandbox::{Sandbox, SandboxConfig};
 
-use crate::{filters, intercom, stderr};
+use crate::{filters, intercom, stderr, stdout};
 
 #[test]
 fn no_token_is_a_usage_error_that_says_what_to_do() {
@@ -122,6 +122,182 @@ fn network_errors_exit_4() {
     let url = format!("http://127.0.0.1:{port}");
     let out = intercom(&["api", "GET", "/admins", "--base-url", &url, "--token", "t"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    // Each retry is told as it is decided, and the error says how many attempts were made.
+    let err = stderr(&out);
+    let retries: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("intercom: GET /admins: could not connect; attempt "))
+        .collect();
+    assert!(!retries.is_empty(), "no retry was told: {err}");
+    let attempts = retries.len() + 1;
+    assert!(
+        err.contains(&format!("error: gave up after {attempts} attempts in ")),
+        "{err}"
+    );
+}
+
+/// Runs `intercom` with `vars` set (on top of the clean environment).
+fn intercom_with_env(args: &[&str], vars: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_intercom"));
+    cmd.args(args);
+    crate::clean_env(&mut cmd);
+    cmd.env(
+        "INTERCOM_RATE_LIMIT_DIR",
+        std::env::temp_dir().join("intercom-cli-tests-rate-limit"),
+    );
+    for (name, value) in vars {
+        cmd.env(name, value);
+    }
+    cmd.output().expect("run intercom")
+}
+
+#[test]
+fn a_401_names_the_token_that_was_sent_never_its_value() {
+    let (url, _rt) = background_sandbox("the-sandbox-own-token");
+    let secret = "tok_5ecret_value_9f3a";
+    // (flags, environment variables, what the hint says)
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case<'_>; 4] = [
+        (
+            &[],
+            &[],
+            "so the request sent the sandbox's default token `sandbox-token`; a sandbox started \
+             with --sandbox-token or INTERCOM_SANDBOX_TOKEN needs the same value in INTERCOM_TOKEN",
+        ),
+        (
+            &[],
+            &[("INTERCOM_TOKEN", secret)],
+            "the request sent the token in INTERCOM_TOKEN;",
+        ),
+        (
+            &[],
+            &[("INTERCOM_ACCESS_TOKEN", secret)],
+            "the request sent the token in INTERCOM_ACCESS_TOKEN;",
+        ),
+        (
+            &["--token", secret],
+            &[],
+            "the request sent the token given with --token;",
+        ),
+    ];
+    for (flags, vars, expected) in cases {
+        let mut args = vec!["call", "intercom_list_admins", "--base-url", &url];
+        args.extend_from_slice(flags);
+        let out = intercom_with_env(&args, vars);
+        assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+        let err = stderr(&out);
+        let hint = err
+            .lines()
+            .find(|l| l.starts_with("  hint: "))
+            .unwrap_or_else(|| panic!("no hint for {flags:?} {vars:?}: {err}"));
+        assert!(hint.contains(expected), "{flags:?} {vars:?}: {hint}");
+        assert!(!err.contains(secret), "the token was printed: {err}");
+    }
+}
+
+#[test]
+fn each_subcommand_help_shows_only_the_flags_that_apply_to_it() {
+    let help = |sub: &str| stdout(&intercom(&[sub, "--help"]));
+    let connection = [
+        "--token",
+        "--region",
+        "--base-url",
+        "--intercom-version",
+        "--deadline",
+        "--sandbox ",
+    ];
+    let output = ["--pretty", "--compact"];
+    for (sub, absent, present) in [
+        (
+            "sandbox",
+            [&connection[..], &output[..]].concat(),
+            vec![
+                "--sandbox-token",
+                "--listen",
+                "-v, --verbose",
+                "--json-errors",
+            ],
+        ),
+        (
+            "tools",
+            connection.to_vec(),
+            vec!["--pretty", "--compact", "-v, --verbose"],
+        ),
+        (
+            "mcp",
+            output.to_vec(),
+            [&connection[..], &["--toolsets", "-v, --verbose"][..]].concat(),
+        ),
+        (
+            "call",
+            Vec::new(),
+            [&connection[..], &output[..], &["--dry-run"][..]].concat(),
+        ),
+        (
+            "api",
+            Vec::new(),
+            [&connection[..], &output[..], &["--paginate"][..]].concat(),
+        ),
+    ] {
+        let text = help(sub);
+        // Whether the help lists `flag`: a line that starts with it (its description may name
+        // other flags).
+        let listed = |flag: &str| {
+            let flag = flag.trim_end();
+            text.lines().any(|l| {
+                l.trim_start()
+                    .strip_prefix(flag)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '.']))
+            })
+        };
+        for flag in absent {
+            assert!(
+                !listed(flag),
+                "`intercom {sub} --help` lists {flag}:\n{text}"
+            );
+        }
+        for flag in present {
+            assert!(
+                listed(flag),
+                "`intercom {sub} --help` lacks {flag}:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_global_flag_that_does_not_apply_is_refused_by_name() {
+    for (args, expected) in [
+        (
+            &["sandbox", "--region", "eu"][..],
+            "error: --region does not apply to `intercom sandbox`",
+        ),
+        (
+            &["--compact", "--base-url", "http://x", "sandbox"][..],
+            "error: --base-url, --compact do not apply to `intercom sandbox`",
+        ),
+        (
+            &["sandbox", "--token", "x"][..],
+            "the sandbox's own token is `--sandbox-token`",
+        ),
+        (
+            &["tools", "--sandbox"][..],
+            "error: --sandbox does not apply to `intercom tools`",
+        ),
+        (
+            &["mcp", "--pretty"][..],
+            "error: --pretty does not apply to `intercom mcp`",
+        ),
+    ] {
+        let out = intercom(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
 }
 
 #[test]

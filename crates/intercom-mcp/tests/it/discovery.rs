@@ -5,11 +5,12 @@ use intercom_tools::Registry;
 
 use crate::asks::{asks, evaluate};
 
-/// Floors on the hit rates over the asks whose tools exist. Measured with the 46-tool registry
-/// (56 of the asks evaluated): top-1 0.77, top-3 0.96; the benchmark prints the current figures. They fail on a regression of the ranking or the
-/// synonym table.
-const TOP1_FLOOR: f64 = 0.70;
-const TOP3_FLOOR: f64 = 0.90;
+/// Floors on the hit rates over the asks whose tools exist. Measured with the 238-tool registry
+/// (all 106 asks evaluated): top-1 0.83, top-3 0.99 (with 46 tools and 56 asks it was 0.77 and
+/// 0.96); this test and the benchmark print the current figures. They fail on a regression of
+/// the ranking or the synonym table.
+const TOP1_FLOOR: f64 = 0.78;
+const TOP3_FLOOR: f64 = 0.95;
 
 #[test]
 fn plain_language_asks_find_their_tool() {
@@ -25,6 +26,12 @@ fn plain_language_asks_find_their_tool() {
         .map(|o| format!("  {:?}: expected {:?}, got {:?}", o.ask, o.expected, o.top))
         .collect();
     let (top1, top3) = (evaluation.hit_rate(1), evaluation.hit_rate(3));
+    println!(
+        "discovery: top-1 {top1:.2}, top-3 {top3:.2} over {} asks ({} pending); missed in the top 3:\n{}",
+        evaluation.count(),
+        evaluation.pending(),
+        report.join("\n")
+    );
     assert!(
         top1 >= TOP1_FLOOR && top3 >= TOP3_FLOOR,
         "top-1 {top1:.2} (floor {TOP1_FLOOR}), top-3 {top3:.2} (floor {TOP3_FLOOR}) over {} asks ({} pending); missed in the top 3:\n{}",

@@ -23,7 +23,7 @@ use crate::openapi::{self, Operation, Segment, Shape, Shapes};
 use crate::state::{AppState, Body, Params};
 use crate::store::{Key, Kind, Rel, Store};
 
-use super::{custom_objects, model};
+use super::{custom_objects, events, model};
 
 /// Resources whose unknown ids answer 404 (the stateful list); the others answer a demo
 /// object for an id they do not hold.
@@ -35,7 +35,6 @@ const STATEFUL: &[&str] = &[
     "news/news_items",
     "news/newsfeeds",
     "data_attributes",
-    "events",
     "subscription_types",
     "visitors",
     "messages",
@@ -260,7 +259,8 @@ pub(crate) fn seed(s: &Store) -> rusqlite::Result<()> {
         let Some(resource) = classify_read(op) else {
             continue;
         };
-        if done.contains(&resource) {
+        // Data events have their own module (`events`), which keeps them per contact.
+        if done.contains(&resource) || resource == "events" {
             continue;
         }
         done.push(resource.clone());
@@ -421,12 +421,21 @@ fn check_request(table: &Shapes, op: &Operation, body: &Body, params: &Params) -
             return Err(ApiError::missing(field, format!("{field} is required")));
         }
     }
-    for name in &op.required_query {
-        if params.get(name).is_none_or(str::is_empty) {
-            return Err(ApiError::missing(
-                name,
-                format!("the query parameter {name} is required"),
-            ));
+    for required in &op.required_query {
+        if required
+            .any_of
+            .iter()
+            .all(|key| params.get(key).is_none_or(str::is_empty))
+        {
+            let name = &required.name;
+            let message = match required.any_of.as_slice() {
+                [one] if one == name => format!("the query parameter {name} is required"),
+                keys => format!(
+                    "{name} is required: give one of the query parameters {}",
+                    keys.join(", ")
+                ),
+            };
+            return Err(ApiError::missing(name, message));
         }
     }
     Ok(())
@@ -535,6 +544,13 @@ fn serve_inner(
                 now,
             )
             .map(Some);
+        }
+        if literal(op.segments.first()) == Some("events") {
+            let rest: Vec<&str> = op.segments[1..]
+                .iter()
+                .filter_map(|s| literal(Some(s)))
+                .collect();
+            return events::serve(s, &op.method, &rest, &query_params, &fields, now);
         }
         if op.method == "DELETE" && op.shape() == "/conversations/{}" {
             delete_conversation(s, params.first().map_or("", String::as_str))?;

@@ -115,17 +115,10 @@ impl Version {
         {
             *next = json!({"anyOf": [next.clone(), {"type": "string"}]});
         }
-        // And in admins: `avatar` is the `/me` object `{type: "avatar", image_url}` everywhere,
-        // as the official SDKs and extractors parse it (the README's list, with the evidence).
-        if let Some(avatar) = schemas
-            .get_mut("admin")
-            .and_then(|s| s.pointer_mut("/properties/avatar"))
-        {
-            *avatar = json!({"anyOf": [avatar.clone(), {
-                "type": "object",
-                "required": ["type", "image_url"],
-                "properties": {"type": {"enum": ["avatar"]}, "image_url": {"type": "string"}}
-            }]});
+        // And `GET /events` without `summary=true` answers Intercom's event list (the spec's own
+        // `data_event_list`, which no operation references) where the spec names the summary.
+        if let Some(summary) = schemas.get_mut("data_event_summary") {
+            *summary = json!({"anyOf": [summary.clone(), {"$ref": "#/components/schemas/data_event_list"}]});
         }
         Version {
             name,
@@ -381,6 +374,13 @@ impl Sweep<'_> {
             ("POST", "/custom_object_instances/{custom_object_type_identifier}") => {
                 json!({"external_id": "order-9999", "custom_attributes": {"status": "new"}})
             }
+            ("POST", "/events") => {
+                json!({"event_name": "sweep-event", "created_at": 1_700_000_000, "id": "{contact}"})
+            }
+            ("POST", "/events/summaries") => json!({
+                "user_id": "usr_000001",
+                "event_summaries": {"event_name": "sweep-event", "count": 2, "first": 1_700_000_000, "last": 1_700_000_100}
+            }),
             ("POST", "/data_attributes") => {
                 json!({"name": "sweep_attribute", "model": "contact", "data_type": "string"})
             }
@@ -446,6 +446,10 @@ impl Sweep<'_> {
                 "?user_id={}",
                 url_escape(example.as_str().unwrap_or("sample"))
             );
+        }
+        // A contact of the default seed, by its external id (`filter` is sent exploded).
+        if path == "/events" {
+            return "?type=user&user_id=usr_000001".to_owned();
         }
         // The seeded instances of the demo custom object type (`Order`).
         if path == "/custom_object_instances/{custom_object_type_identifier}" {

@@ -9,6 +9,7 @@ mod contacts;
 mod conversations;
 mod defects;
 mod edges;
+mod events;
 mod faults;
 mod pagination;
 mod search;

@@ -150,10 +150,6 @@ test("tags: create, rename, tag and untag a contact, a conversation and a ticket
   await assert.rejects(client.tags.find({ tag_id: tag.id }), (err) => err instanceof IntercomError && err.statusCode === 404);
 });
 
-// PENDING: the sandbox does not serve data events as this SDK reads them yet (issue 8's resource
-// engine adds them). These run as todo tests: reported, never failing the suite; turn each into
-// a plain test once its endpoints exist.
-const PENDING = { todo: "pending: the sandbox has no such endpoints yet" };
 
 test("notes: create, find, list", async () => {
   const me = await client.admins.identify();
@@ -173,9 +169,16 @@ test("articles: create, find, update, delete", async () => {
   await client.articles.delete({ article_id: Number(article.id) });
 });
 
-test("data events: submit and list (pending)", PENDING, async () => {
+test("data events: submit, list and summarize", async () => {
   const contact = (await all(await client.contacts.list({ per_page: 10 }))).find((c) => c.email);
   await client.events.create({ email: contact.email, event_name: "node-ordered", created_at: 1700000000 });
+  await client.events.create({ id: contact.id, event_name: "node-ordered", created_at: 1700000060 });
   const listed = await client.events.list({ type: "user", email: contact.email });
-  assert.ok((listed.events ?? []).some((e) => e.event_name === "node-ordered"));
+  assert.deepEqual(
+    (listed.events ?? []).filter((e) => e.event_name === "node-ordered").map((e) => e.created_at),
+    [1700000060, 1700000000],
+  );
+  const summary = await client.events.list({ type: "user", intercom_user_id: contact.id, summary: true });
+  assert.equal(summary.type, "event.summary");
+  assert.equal(summary.events.find((e) => e.name === "node-ordered").count, 2);
 });

@@ -276,12 +276,6 @@ def test_search_with_a_long_in_list_and_float_dates(client):
     assert sorted(c.id for c in found.items) == sorted(contacts)
 
 
-# PENDING: the sandbox does not serve notes or data events as these cases need yet (issue 8's
-# resource engine adds them). These cases are written against the SDK now and marked xfail(strict=True):
-# they run, and the suite fails as soon as they pass, so the marks must then be removed.
-PENDING = pytest.mark.xfail(strict=True, reason="pending: the sandbox has no such endpoints yet")
-
-
 def test_notes_create_find_list(client, admin_id):
     contact = next(iter(client.contacts.list(per_page=1)))
     note = client.notes.create(contact_id=contact.id, body="<p>From the Python SDK</p>", admin_id=admin_id)
@@ -304,11 +298,15 @@ def test_articles_create_find_update_delete(client, admin_id):
     assert err.value.status_code == 404
 
 
-@PENDING
 def test_data_events_submit_and_list(client):
     contact = next(c for c in client.contacts.list(per_page=50) if c.email)
-    client.events.create(
-        request=CreateDataEventRequestWithEmail(email=contact.email, event_name="sdk-ordered", created_at=1700000000)
-    )
+    for at in (1700000000, 1700000060):
+        client.events.create(
+            request=CreateDataEventRequestWithEmail(email=contact.email, event_name="sdk-ordered", created_at=at)
+        )
     events = client.events.list(type="user", email=contact.email)
-    assert "sdk-ordered" in [e.event_name for e in (events.events or [])]
+    listed = [(e.event_name, e.created_at) for e in (events.events or []) if e.event_name == "sdk-ordered"]
+    assert listed == [("sdk-ordered", 1700000060), ("sdk-ordered", 1700000000)]
+    summary = client.events.list(type="user", intercom_user_id=contact.id, summary=True)
+    assert summary.type == "event.summary"
+    assert [(e.name, e.count) for e in summary.events if e.name == "sdk-ordered"] == [("sdk-ordered", 2)]
