@@ -248,6 +248,7 @@ pub static WRITES: &[(&str, How)] = &[
                     ("user_id", "/user_id"),
                     ("intercom_user_id", "/id"),
                     ("email", "/email"),
+                    ("per_page", "=250"),
                 ],
             },
             items: "/events",
