@@ -310,6 +310,23 @@ impl Call {
         Ok(shape::shape(raw, &self.shape))
     }
 
+    /// Sends the call, given up when `cancelled` completes, and returns the shaped result with
+    /// the [`crate::Recovery`] of a write whose first attempt failed ambiguously and was then
+    /// settled. This is the call for servers that cancel: a write cancelled in flight is
+    /// reconciled before this returns, and the error's [`ToolError::applied`] says whether it
+    /// landed.
+    pub async fn run_until(
+        &self,
+        client: &Client,
+        cancelled: impl std::future::Future<Output = ()>,
+    ) -> Result<Reported, ToolError> {
+        let reported = self.run_reported_until(client, cancelled).await?;
+        Ok(Reported {
+            value: shape::shape(reported.value, &self.shape).value,
+            ..reported
+        })
+    }
+
     /// Sends the call and returns Intercom's JSON (or the workflow's result), unshaped.
     pub async fn run_raw(&self, client: &Client) -> Result<Value, ToolError> {
         Ok(self.run_reported(client).await?.value)

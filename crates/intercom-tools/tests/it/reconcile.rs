@@ -265,3 +265,58 @@ async fn a_write_whose_process_died_in_flight_is_found_by_the_next_one() {
     let _ = std::fs::remove_dir_all(&dir);
     env.stop().await;
 }
+
+#[tokio::test]
+async fn a_write_cancelled_in_flight_is_reconciled_not_forgotten() {
+    let env = Env::start().await;
+    let admin = admin(&env).await;
+    let contact = env.contact("cancel@example.com", "Cancel").await;
+    fault(
+        &env,
+        json!({"path_prefix": format!("/contacts/{contact}/notes"), "method": "POST", "when": "after", "action": "hang", "hang_seconds": 60}),
+    )
+    .await;
+    let call = env
+        .registry
+        .prepare(
+            "intercom_create_contact_note",
+            json!({"contact_id": contact, "body": "cancelled in flight", "admin_id": admin}),
+        )
+        .unwrap();
+    // Cancelled once the sandbox has applied the note and holds its answer.
+    let cancelled = async {
+        loop {
+            let faults = env.api(Request::get("/_sandbox/faults")).await;
+            if faults["held"] == json!(1) {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+    };
+    let reported = call.run_until(&env.client, cancelled).await.unwrap();
+    let note = reported
+        .recovery
+        .expect("settled after the cancellation")
+        .note;
+    assert!(
+        note.contains("cancelled while a request was in flight"),
+        "{note}"
+    );
+    assert_eq!(notes(&env, &contact).await.len(), 1);
+
+    // Cancelled before anything was sent: nothing applied.
+    let call = env
+        .registry
+        .prepare(
+            "intercom_create_contact_note",
+            json!({"contact_id": contact, "body": "never sent", "admin_id": admin}),
+        )
+        .unwrap();
+    let err = call
+        .run_until(&env.client, std::future::ready(()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.applied(), Some(&Applied::No), "{err}");
+    assert_eq!(notes(&env, &contact).await.len(), 1);
+    env.stop().await;
+}
