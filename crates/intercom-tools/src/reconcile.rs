@@ -98,7 +98,9 @@ pub struct Find {
     /// What the caller gets when it is found: the candidate, or the lookup's whole answer
     /// (a reply answers the conversation, which is what the lookup reads).
     pub answer: Answer,
-    /// How the caller can check when the lookup cannot settle it.
+    /// How the caller can check when the lookup cannot settle it. A lookup whose answer has
+    /// more pages, or a conversation at Intercom's 500 parts, that does not hold the write
+    /// settles nothing: the verdict is unknown.
     pub how_to_check: &'static str,
 }
 
@@ -117,8 +119,8 @@ pub enum Look {
         path: &'static str,
         query: &'static [(&'static str, &'static str)],
     },
-    /// `POST path` with `{"query": {"field": f, "operator": "=", "value": v}}` for the first
-    /// `(f, pointer in the request body)` whose value is present.
+    /// `POST path` with `{"query": {"field": f, "operator": "=", "value": v}}` (150 a page) for
+    /// the first `(f, pointer in the request body)` whose value is present.
     Search {
         path: &'static str,
         by: &'static [(&'static str, &'static str)],
@@ -209,7 +211,7 @@ pub static WRITES: &[(&str, How)] = &[
         How::Find(Find {
             look: Look::Get {
                 path: "/contacts/{contact_id}/notes",
-                query: &[],
+                query: &[("per_page", "=250")],
             },
             items: "/data",
             // By body and time: the author is not compared (a note's author may be shown as
@@ -226,7 +228,7 @@ pub static WRITES: &[(&str, How)] = &[
         How::Find(Find {
             look: Look::Get {
                 path: "/companies/{company_id}/notes",
-                query: &[],
+                query: &[("per_page", "=250")],
             },
             items: "/data",
             // By body and time: the author is not compared (a note's author may be shown as
@@ -713,7 +715,8 @@ async fn look(
                 .ok_or(())?;
             Request::post(
                 path,
-                json!({"query": {"field": field, "operator": "=", "value": value}}),
+                json!({"query": {"field": field, "operator": "=", "value": value},
+                       "pagination": {"per_page": 150}}),
             )
             .idempotent()
         }
@@ -750,10 +753,29 @@ async fn look(
                         .is_some_and(|stored| same_text(sent, stored)),
                 })
     });
-    Ok(found.map(|item| match find.answer {
-        Answer::Item => item.clone(),
-        Answer::Whole => answer.clone(),
-    }))
+    match found {
+        Some(item) => Ok(Some(match find.answer {
+            Answer::Item => item.clone(),
+            Answer::Whole => answer.clone(),
+        })),
+        // Not found, but the lookup did not see everything (more pages, or a conversation at
+        // Intercom's cap of 500 parts): that proves nothing.
+        None if more_pages(&answer) || items.len() >= MAX_PARTS_SHOWN => Err(()),
+        None => Ok(None),
+    }
+}
+
+/// Parts Intercom shows of a conversation at most.
+const MAX_PARTS_SHOWN: usize = 500;
+
+/// Whether a list answer says there is more after this page.
+fn more_pages(answer: &Value) -> bool {
+    match answer.pointer("/pages/next") {
+        None | Some(Value::Null) => false,
+        Some(Value::Object(next)) => !next.is_empty(),
+        Some(Value::String(next)) => !next.is_empty(),
+        Some(_) => true,
+    }
 }
 
 fn text(value: &Value) -> Option<String> {
@@ -825,6 +847,16 @@ mod tests {
         assert!(same_text(&json!("a &amp; b"), &json!("<p>A & B</p>")));
         assert!(!same_text(&json!("hello"), &json!("hello again")));
         assert!(same_text(&json!(12), &json!("12")));
+    }
+
+    #[test]
+    fn a_list_with_more_pages_proves_nothing() {
+        assert!(more_pages(&json!({"pages": {"next": "/x?page=2"}})));
+        assert!(more_pages(
+            &json!({"pages": {"next": {"starting_after": "a"}}})
+        ));
+        assert!(!more_pages(&json!({"pages": {"next": null}})));
+        assert!(!more_pages(&json!({"data": []})));
     }
 
     #[test]

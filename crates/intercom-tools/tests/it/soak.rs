@@ -525,11 +525,17 @@ async fn count(client: &Client, probe: &Probe) -> usize {
             }
         }
         Probe::Tag(name) => matching(get("/tags".into()).await.get("data"), "/name", name),
-        Probe::ContactNote { contact, body } => matching(
-            get(format!("/contacts/{contact}/notes")).await.get("data"),
-            "/body",
-            body,
-        ),
+        Probe::ContactNote { contact, body } => {
+            let notes = client
+                .json(&Request::get(format!("/contacts/{contact}/notes")).query("per_page", "250"))
+                .await
+                .unwrap();
+            assert!(
+                notes.pointer("/pages/next").is_none_or(Value::is_null),
+                "{notes}"
+            );
+            matching(notes.get("data"), "/body", body)
+        }
         Probe::ConversationPart { conversation, body } => matching(
             get(format!("/conversations/{conversation}"))
                 .await
