@@ -345,11 +345,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let conn = connect(&cli.global).await?;
             let retries = exit::Retries::new();
-            let result = retries.observe(call.run(&conn.client)).await;
+            let result = retries
+                .observe(call.run_until(&conn.client, std::future::pending()))
+                .await;
             let token = conn.token;
             conn.close().await;
-            let value = result.map_err(|err| retries.explain(err.into(), token))?;
-            output::print_json(&value, mode)
+            let reported = result.map_err(|err| retries.explain(err.into(), token))?;
+            // A write whose first attempt failed ambiguously and was then settled.
+            if let Some(recovery) = &reported.recovery {
+                eprintln!("intercom: recovered: {}", recovery.note);
+            }
+            output::print_json(&reported.value, mode)
         }
         Command::Api(args) => {
             let request = api::build_request(&args)?;
