@@ -110,6 +110,9 @@ impl Pacer {
                             wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                             "pacing: waiting for rate-limit budget"
                         );
+                        crate::observe::report_progress(&crate::observe::Progress::RateLimitWait {
+                            wait,
+                        });
                         clock.sleep(wait).await;
                     }
                     Step::AwaitResponse => notified.await,

@@ -100,6 +100,8 @@ struct Walker {
     last_items: Option<u64>,
     /// Items in pages fetched so far (for `limit` on whole pages).
     items_fetched: usize,
+    /// Pages fetched so far.
+    pages_fetched: u32,
     /// An error found while reading a page that was itself fine (a repeated cursor): the page
     /// is delivered first, the error on the next call.
     failed: Option<Error>,
@@ -121,6 +123,7 @@ impl Pages {
             seen,
             last_items: None,
             items_fetched: 0,
+            pages_fetched: 0,
             failed: None,
             stopped_at: None,
         };
@@ -247,6 +250,11 @@ impl Walker {
             }
         };
         self.items_fetched += count;
+        self.pages_fetched += 1;
+        crate::observe::report_progress(&crate::observe::Progress::Page {
+            number: self.pages_fetched,
+            items: count,
+        });
         match self.follow(&request, &page, count) {
             Ok(next) => self.next = next,
             Err(error) => self.failed = Some(error),

@@ -117,6 +117,9 @@ impl SharedBudget {
                         wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                         "pacing: waiting for the budget shared with other processes"
                     );
+                    crate::observe::report_progress(&crate::observe::Progress::RateLimitWait {
+                        wait,
+                    });
                     clock.sleep(wait).await;
                 }
                 _ => return,

@@ -1,8 +1,9 @@
 //! Registry tools as MCP tool definitions.
 //!
-//! Same name and input schema as `intercom tools --json`, and the same description plus the
+//! Same name, title and input schema as `intercom tools --json`, and the same description plus the
 //! rules too long to repeat on each field ([`intercom_tools::schema::description`]); the registry's
-//! annotations become `readOnlyHint`, `destructiveHint`, `idempotentHint` and `openWorldHint`.
+//! annotations become `readOnlyHint`, `openWorldHint` and, for a tool that writes,
+//! `destructiveHint` and `idempotentHint`.
 //! No `outputSchema` is declared: results are Intercom's own JSON, whose shape the registry does
 //! not describe, so a schema could not be kept truthful.
 
@@ -19,16 +20,24 @@ pub fn definition(tool: &Tool) -> McpTool {
         intercom_tools::schema::description(tool),
         Arc::new(portable(tool.input_schema())),
     )
+    .with_title(tool.title)
     .with_annotations(annotations(tool.annotations))
 }
 
-/// The MCP annotations for the registry's.
+/// The MCP annotations for the registry's. `destructiveHint` and `idempotentHint` mean
+/// something only for a tool that writes (MCP says so), so a read-only tool carries neither:
+/// that keeps the default list within its token budget with each tool's `title`.
 pub fn annotations(a: Annotations) -> ToolAnnotations {
-    ToolAnnotations::new()
+    let annotations = ToolAnnotations::new()
         .read_only(a.read_only)
-        .destructive(a.destructive)
-        .idempotent(a.idempotent)
-        .open_world(a.open_world)
+        .open_world(a.open_world);
+    if a.read_only {
+        annotations
+    } else {
+        annotations
+            .destructive(a.destructive)
+            .idempotent(a.idempotent)
+    }
 }
 
 /// An input schema every client accepts: an object at the root, with `properties`, and no

@@ -8,8 +8,15 @@
 //! - `X-Intercom-Token` (when accepted) carries the caller's own Intercom token: the request is
 //!   served with a client for that token, so one server can serve several workspaces.
 //!
-//! The server is stateless (no `Mcp-Session-Id`; each POST is answered with JSON), so any
-//! replica can answer any request.
+//! - Every POST body is checked by our own framing before rmcp reads it: a body that is not
+//!   JSON, not a JSON-RPC message, or a known method with params of the wrong shape, gets 400
+//!   with a JSON-RPC error that says what is wrong; a body that is not `application/json` gets
+//!   415 with a JSON-RPC error; an `MCP-Protocol-Version` this server does not speak gets 400
+//!   with a JSON-RPC error that lists the versions it does.
+//!
+//! The server is stateless (no `Mcp-Session-Id`), so any replica can answer any request. Each
+//! POST is answered with JSON, or with an event stream when its call sends notifications (logs,
+//! progress) before the response.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -23,8 +30,11 @@ use rmcp::transport::streamable_http_server::session::never::NeverSessionManager
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use serde_json::json;
 
+use rmcp::model::{ClientRequest, ErrorCode, JsonRpcMessage};
+
 use crate::McpError;
 use crate::connector::RequestToken;
+use crate::framing::{self, Checked};
 use crate::server::IntercomServer;
 
 /// The MCP endpoint's path.
@@ -159,7 +169,113 @@ pub fn router(state: HttpState) -> axum::Router {
     );
     axum::Router::new()
         .route_service(ENDPOINT, service)
+        .layer(middleware::from_fn_with_state(state.clone(), check_message))
         .layer(middleware::from_fn_with_state(state, guard))
+}
+
+/// A JSON-RPC error as an HTTP response.
+fn jsonrpc_refusal(status: StatusCode, error: serde_json::Value) -> Response {
+    (status, axum::Json(error)).into_response()
+}
+
+/// The `MCP-Protocol-Version` header, refused when this server does not speak it.
+#[allow(clippy::result_large_err)]
+fn check_protocol_header(
+    headers: &http::HeaderMap,
+    server: &IntercomServer,
+    id: Option<&serde_json::Value>,
+) -> Result<(), Response> {
+    let Some(value) = headers.get("mcp-protocol-version") else {
+        return Ok(());
+    };
+    let served = server.protocol_versions();
+    if let Ok(version) = value.to_str()
+        && served.iter().any(|v| v.as_str() == version)
+    {
+        return Ok(());
+    }
+    let list: Vec<&str> = served.iter().map(|v| v.as_str()).collect();
+    let message = format!(
+        "unsupported MCP-Protocol-Version `{}`: this server speaks {}",
+        String::from_utf8_lossy(value.as_bytes()),
+        list.join(", ")
+    );
+    Err(jsonrpc_refusal(
+        StatusCode::BAD_REQUEST,
+        framing::error_response(ErrorCode::INVALID_REQUEST, id, &message),
+    ))
+}
+
+/// Checks a POST body with our own framing (and the protocol version header of every request)
+/// before rmcp sees it, so that every bad message gets a JSON-RPC error.
+async fn check_message(State(state): State<HttpState>, request: Request, next: Next) -> Response {
+    if request.method() != http::Method::POST {
+        if let Err(refusal) = check_protocol_header(request.headers(), &state.server, None) {
+            return refusal;
+        }
+        return next.run(request).await;
+    }
+    let json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return jsonrpc_refusal(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            framing::error_response(
+                ErrorCode::INVALID_REQUEST,
+                None,
+                "invalid request: send the JSON-RPC message with `Content-Type: application/json`",
+            ),
+        );
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, framing::MAX_MESSAGE_BYTES).await else {
+        return jsonrpc_refusal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            framing::error_response(
+                ErrorCode::INVALID_REQUEST,
+                None,
+                &format!(
+                    "invalid request: the body is longer than {} MiB, or was cut off",
+                    framing::MAX_MESSAGE_BYTES >> 20
+                ),
+            ),
+        );
+    };
+    match framing::check(&bytes) {
+        Checked::Message(message) => {
+            let (initialize, id) = match &*message {
+                JsonRpcMessage::Request(r) => (
+                    matches!(r.request, ClientRequest::InitializeRequest(_)),
+                    Some(r.id.clone().into_json_value()),
+                ),
+                _ => (false, None),
+            };
+            // rmcp checks that an initialize's header matches the version in its body.
+            if !initialize
+                && let Err(refusal) =
+                    check_protocol_header(&parts.headers, &state.server, id.as_ref())
+            {
+                return refusal;
+            }
+            next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await
+        }
+        Checked::Reply(error) | Checked::Unanswerable(error) => {
+            jsonrpc_refusal(StatusCode::BAD_REQUEST, error)
+        }
+        Checked::Ignore => jsonrpc_refusal(
+            StatusCode::BAD_REQUEST,
+            framing::error_response(
+                ErrorCode::PARSE_ERROR,
+                None,
+                "parse error: the body is empty; send one JSON-RPC message",
+            ),
+        ),
+    }
 }
 
 /// Bearer check, then `X-Intercom-Token` moved from the headers into a request extension.

@@ -23,6 +23,7 @@ mod connector;
 pub mod definition;
 pub mod discover;
 mod error;
+mod framing;
 pub mod http;
 pub mod prompts;
 pub mod reply;
@@ -30,7 +31,7 @@ pub mod resources;
 mod selection;
 mod server;
 
-pub use connector::{Connector, NoClient, RequestToken};
+pub use connector::{Connector, MAX_CACHED_CLIENTS, NoClient, RequestToken};
 pub use error::McpError;
 pub use http::{HttpOptions, HttpState, RunningHttp, router};
 pub use selection::{Catalog, DEFAULT_TOOLS, Refusal, Selection, toolset_names};
@@ -39,10 +40,14 @@ pub use server::{IntercomServer, OLDEST_PROTOCOL_VERSION};
 use rmcp::ServiceExt as _;
 
 /// Serves `server` on stdin/stdout until the client closes the stream. Nothing else may write
-/// to stdout meanwhile; logs go to stderr.
+/// to stdout meanwhile; logs go to stderr. Every line is checked by our own framing first, so
+/// a malformed one is answered with a JSON-RPC error rather than dropped.
 pub async fn serve_stdio(server: IntercomServer) -> Result<(), McpError> {
     let running = server
-        .serve(rmcp::transport::stdio_pipes())
+        .serve({
+            let (read, write) = rmcp::transport::stdio_pipes();
+            framing::LineTransport::new(read, write)
+        })
         .await
         .map_err(|e| McpError::Session(e.to_string()))?;
     running
@@ -59,7 +64,7 @@ where
     W: tokio::io::AsyncWrite + Send + Unpin + 'static,
 {
     let running = server
-        .serve((read, write))
+        .serve(framing::LineTransport::new(read, write))
         .await
         .map_err(|e| McpError::Session(e.to_string()))?;
     running

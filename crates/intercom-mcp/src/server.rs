@@ -10,8 +10,8 @@ use rmcp::model::{
     CompleteRequestParams, CompleteResult, GetPromptRequestParams, GetPromptResponse,
     Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
     ListToolsResult, LoggingLevel, LoggingMessageNotificationParam, PaginatedRequestParams,
-    ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities,
-    ServerConfig, SetLevelRequestParams, Tool as McpTool,
+    ProgressNotificationParam, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse,
+    ServerCapabilities, ServerConfig, SetLevelRequestParams, Tool as McpTool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -102,6 +102,11 @@ impl IntercomServer {
 
     pub fn catalog(&self) -> &Catalog {
         &self.inner.catalog
+    }
+
+    /// The protocol versions served, oldest first.
+    pub fn protocol_versions(&self) -> &[ProtocolVersion] {
+        &self.inner.versions
     }
 
     pub fn connector(&self) -> &Connector {
@@ -285,6 +290,25 @@ impl IntercomServer {
     }
 }
 
+/// Whether notifications can reach the client during a request: always over stdio; over HTTP
+/// when the POST accepts an event stream (its answer becomes the request's stream).
+fn can_stream(context: &RequestContext<RoleServer>) -> bool {
+    let Some(parts) = context.extensions.get::<http::request::Parts>() else {
+        return true;
+    };
+    parts
+        .headers
+        .get_all(http::header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/event-stream"))
+        })
+}
+
 /// The Intercom token sent with an HTTP request (`X-Intercom-Token`), if any.
 fn request_token(context: &RequestContext<RoleServer>) -> Option<RequestToken> {
     context
@@ -296,23 +320,101 @@ fn request_token(context: &RequestContext<RoleServer>) -> Option<RequestToken> {
 
 impl IntercomServer {
     /// Sends a `notifications/message` when `level` is at or above the level the client set.
-    /// Only over stdio: the HTTP endpoint answers each POST with one JSON response (a
-    /// notification would turn it into an event stream, which simple clients do not expect).
+    /// Over HTTP only when the POST accepts `text/event-stream`: the notification then turns the
+    /// answer into an event stream carrying it and the response (a POST that accepts only JSON
+    /// gets its one JSON response, and no log).
     #[allow(deprecated)]
     async fn log(&self, context: &RequestContext<RoleServer>, level: LoggingLevel, data: Value) {
         let threshold = self
             .inner
             .log_level
             .load(std::sync::atomic::Ordering::Relaxed);
-        if level_rank(level) < threshold
-            || context.extensions.get::<http::request::Parts>().is_some()
-        {
+        if level_rank(level) < threshold || !can_stream(context) {
             return;
         }
         let param = LoggingMessageNotificationParam::new(level, data).with_logger("intercom");
         if let Err(e) = context.peer.notify_logging_message(param).await {
             tracing::debug!(error = %e, "could not send a log notification");
         }
+    }
+}
+
+impl IntercomServer {
+    /// The result of a call the client cancelled. rmcp does not send it (a cancelled request is
+    /// not answered); it is what the server knows, for its log and for a caller that awaits it.
+    ///
+    /// Verdict hook: a write cancelled after its request went out may have been applied. When
+    /// the client's errors carry a verdict (applied: yes, no, or unknown and how to check), the
+    /// cancelled write's verdict belongs here, found the way an ambiguous failure's is.
+    fn cancelled(&self, name: &str) -> CallToolResult {
+        let registry = self.inner.catalog.registry();
+        // `intercom_call_tool` may be calling a write.
+        let write = name == discover::CALL
+            || registry
+                .lookup(name)
+                .is_ok_and(|l| !l.tool.annotations.read_only);
+        let text = if write {
+            format!(
+                "{name} was cancelled by the client before it finished; the write may have reached Intercom before the cancel, so it may have been applied: look for its effect before sending it again"
+            )
+        } else {
+            format!("{name} was cancelled by the client before it finished; nothing was changed")
+        };
+        reply::failure(
+            "cancelled",
+            text,
+            Map::from_iter([
+                ("tool".into(), json!(name)),
+                (
+                    "applied".into(),
+                    json!(if write { "unknown" } else { "no" }),
+                ),
+            ]),
+        )
+    }
+}
+
+/// When the request carries `_meta.progressToken`: a sender of progress messages, and the task
+/// that sends each as a `notifications/progress` (numbered 1, 2, ...), until the sender drops.
+fn progress_forwarder(
+    context: &RequestContext<RoleServer>,
+) -> (
+    Option<tokio::sync::mpsc::UnboundedSender<String>>,
+    Option<tokio::task::JoinHandle<()>>,
+) {
+    let Some(token) = context
+        .meta
+        .get_progress_token()
+        .filter(|_| can_stream(context))
+    else {
+        return (None, None);
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let peer = context.peer.clone();
+    let task = tokio::spawn(async move {
+        let mut step = 0u32;
+        while let Some(message) = rx.recv().await {
+            step += 1;
+            let param = ProgressNotificationParam::new(token.clone(), f64::from(step))
+                .with_message(message);
+            if let Err(e) = peer.notify_progress(param).await {
+                tracing::debug!(error = %e, "could not send a progress notification");
+                return;
+            }
+        }
+    });
+    (Some(tx), Some(task))
+}
+
+fn progress_message(progress: &intercom_client::observe::Progress) -> String {
+    use intercom_client::observe::Progress;
+    match progress {
+        Progress::Page { number, items } => format!("page {number} fetched ({items} items)"),
+        Progress::RateLimitWait { wait } => format!(
+            "waiting {} ms for rate-limit budget before the next request",
+            wait.as_millis()
+        ),
+        _ => "working".to_owned(),
     }
 }
 
@@ -443,6 +545,21 @@ impl ServerHandler for IntercomServer {
         resources::read(&client, &request.uri).await.map(Into::into)
     }
 
+    async fn on_custom_request(
+        &self,
+        request: rmcp::model::CustomRequest,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::CustomResult, ErrorData> {
+        Err(ErrorData::new(
+            rmcp::model::ErrorCode::METHOD_NOT_FOUND,
+            format!(
+                "method not found: `{}`; this server answers initialize, ping, tools/list, tools/call, resources/list, resources/templates/list, resources/read, prompts/list, prompts/get and logging/setLevel",
+                request.method
+            ),
+            None,
+        ))
+    }
+
     async fn list_prompts(
         &self,
         _request: Option<PaginatedRequestParams>,
@@ -478,15 +595,52 @@ impl ServerHandler for IntercomServer {
         let retries: Arc<std::sync::Mutex<Vec<intercom_client::observe::RetryNotice>>> =
             Arc::default();
         let seen = Arc::clone(&retries);
-        let result = intercom_client::observe::observe(
+        let (progress, forwarder) = progress_forwarder(&context);
+        let on_retry = progress.clone();
+        let on_progress = progress.clone();
+        let work = intercom_client::observe::observe(
             Arc::new(move |n: &intercom_client::observe::RetryNotice| {
                 if let Ok(mut all) = seen.lock() {
                     all.push(n.clone());
                 }
+                if let Some(tx) = &on_retry {
+                    let _ = tx.send(format!(
+                        "{} {} failed ({}); waiting {} ms before attempt {}",
+                        n.method,
+                        n.path,
+                        n.reason,
+                        n.wait.as_millis(),
+                        n.attempt + 1
+                    ));
+                }
             }),
-            self.call(&request.name, args, token.as_ref()),
-        )
-        .await;
+            intercom_client::observe::observe_progress(
+                Arc::new(move |p: &intercom_client::observe::Progress| {
+                    if let Some(tx) = &on_progress {
+                        let _ = tx.send(progress_message(p));
+                    }
+                }),
+                self.call(&request.name, args, token.as_ref()),
+            ),
+        );
+        // `notifications/cancelled` (stdio and HTTP) and an HTTP client that goes away both
+        // cancel `context.ct`: the call's future is dropped there, so no further request (no
+        // retry, no next page) is made and a request in flight is abandoned.
+        let result = tokio::select! {
+            result = work => result,
+            () = context.ct.cancelled() => {
+                if let Some(forwarder) = forwarder {
+                    forwarder.abort();
+                }
+                tracing::info!(tool = %request.name, elapsed_ms = started.elapsed().as_secs_f64() * 1000.0, "tools/call cancelled by the client");
+                return Ok(self.cancelled(&request.name).into());
+            }
+        };
+        // Every progress notification goes out before the response.
+        drop(progress);
+        if let Some(forwarder) = forwarder {
+            let _ = forwarder.await;
+        }
         let retries = retries.lock().map(|r| r.clone()).unwrap_or_default();
         for n in retries {
             self.log(

@@ -247,7 +247,29 @@ impl Store {
                 ));
             }
         }
-        self.conn.execute_batch(&sql)
+        // Conversations' bodies are searched by word through a full-text index; a store made
+        // before the index existed gets it filled from its rows.
+        let table = Kind::Conversation.table();
+        let indexed: i64 = self.conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = ?1",
+            [format!("{table}_body")],
+            |r| r.get(0),
+        )?;
+        sql.push_str(&crate::search::body_index_schema(table, "seq"));
+        self.conn.execute_batch(&sql)?;
+        if indexed == 0 {
+            self.conn
+                .execute_batch(&crate::search::body_index_backfill(table, "seq"))?;
+        }
+        Ok(())
+    }
+
+    /// The full-text index of conversations' `source.body` words, for searches over them.
+    pub fn conversation_body_index() -> crate::search::BodyIndex {
+        crate::search::BodyIndex {
+            fts_table: format!("{}_body", Kind::Conversation.table()),
+            rowid: "seq".to_owned(),
+        }
     }
 
     /// Runs `f` in one transaction: committed when it returns `Ok`, rolled back otherwise.

@@ -8,6 +8,7 @@ mod docs;
 mod errors;
 mod hygiene;
 mod mcp;
+mod rate_limit;
 mod sandbox;
 mod secrets;
 mod tools;

@@ -74,6 +74,7 @@ pub fn definitions(catalog: &Catalog) -> Vec<McpTool> {
                 "additionalProperties": false
             })),
         )
+        .with_title("Search Intercom tools")
         .with_annotations(read.clone()),
         McpTool::new(
             DESCRIBE,
@@ -87,6 +88,7 @@ pub fn definitions(catalog: &Catalog) -> Vec<McpTool> {
                 "additionalProperties": false
             })),
         )
+        .with_title("Describe an Intercom tool")
         .with_annotations(read),
         McpTool::new(
             CALL,
@@ -104,6 +106,7 @@ pub fn definitions(catalog: &Catalog) -> Vec<McpTool> {
                 "additionalProperties": false
             })),
         )
+        .with_title("Call an Intercom tool")
         .with_annotations(call),
     ]
 }
@@ -148,6 +151,7 @@ pub fn search(
         .map(|t| {
             json!({
                 "name": t.name,
+                "title": t.title,
                 "toolset": t.toolset.as_str(),
                 "read_only": t.annotations.read_only,
                 "description": intercom_tools::schema::description(t),

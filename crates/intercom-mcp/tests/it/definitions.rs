@@ -27,23 +27,25 @@ fn definitions_match_the_registry_json() {
         let mcp = serde_json::to_value(definition(tool)).unwrap();
         let reg = registry.tool_json(tool);
         assert_eq!(mcp["name"], reg["name"]);
+        assert_eq!(mcp["title"], reg["title"], "{}", tool.name);
         assert_eq!(
             mcp["description"],
             *intercom_tools::schema::description(tool)
         );
         assert_eq!(mcp["inputSchema"], reg["input_schema"], "{}", tool.name);
         let a = &reg["annotations"];
-        assert_eq!(
-            mcp["annotations"],
+        // Whether a write destroys or can be repeated means nothing for a read.
+        let expected = if a["read_only"] == true {
+            json!({"readOnlyHint": true, "openWorldHint": a["open_world"]})
+        } else {
             json!({
-                "readOnlyHint": a["read_only"],
+                "readOnlyHint": false,
                 "destructiveHint": a["destructive"],
                 "idempotentHint": a["idempotent"],
                 "openWorldHint": a["open_world"],
-            }),
-            "{}",
-            tool.name
-        );
+            })
+        };
+        assert_eq!(mcp["annotations"], expected, "{}", tool.name);
         assert!(
             mcp.get("outputSchema").is_none(),
             "no output schema is promised"

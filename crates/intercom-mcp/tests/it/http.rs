@@ -31,16 +31,41 @@ fn call(name: &str) -> String {
         .to_string()
 }
 
+/// Sends `request`; the body is the JSON answer, or the response (the message with an `id`) of
+/// an event stream, or the text.
 async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, http::HeaderMap, Value) {
+    let (status, headers, body, _) = send_streamed(app, request).await;
+    (status, headers, body)
+}
+
+/// [`send`], plus the notifications an event stream carried before the response.
+async fn send_streamed(
+    app: &axum::Router,
+    request: Request<Body>,
+) -> (StatusCode, http::HeaderMap, Value, Vec<Value>) {
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 22)
         .await
         .unwrap();
-    let body = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-    (status, headers, body)
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    if headers
+        .get("content-type")
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"))
+    {
+        let messages: Vec<Value> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("data:"))
+            .filter_map(|d| serde_json::from_str(d.trim()).ok())
+            .collect();
+        let (responses, notes): (Vec<Value>, Vec<Value>) =
+            messages.into_iter().partition(|m| m.get("id").is_some());
+        let body = responses.into_iter().next().unwrap_or(Value::Null);
+        return (status, headers, body, notes);
+    }
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::String(text));
+    (status, headers, body, Vec::new())
 }
 
 fn app(server: IntercomServer, options: HttpOptions) -> axum::Router {
@@ -302,5 +327,185 @@ async fn serves_over_a_real_socket() {
         .unwrap();
     assert_eq!(counts["result"]["isError"], false, "{counts}");
     running.shutdown().await.unwrap();
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn bad_posts_get_jsonrpc_errors() {
+    let sb = sandbox(DEFAULT_TOKEN).await;
+    let app = app(server(&sb, Selection::new()), HttpOptions::new());
+    let list = r#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#;
+    let builder = |content_type: &str, version: &str| {
+        Request::post(ENDPOINT)
+            .header("host", "127.0.0.1:8787")
+            .header("content-type", content_type)
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", version)
+    };
+    let cases: Vec<(http::request::Builder, String, StatusCode, i64, Value, &str)> = vec![
+        (
+            builder("application/json", "1999-01-01"),
+            list.into(),
+            StatusCode::BAD_REQUEST,
+            -32600,
+            json!(2),
+            "unsupported MCP-Protocol-Version `1999-01-01`: this server speaks 2025-06-18",
+        ),
+        (
+            builder("application/json", "2025-03-26"),
+            list.into(),
+            StatusCode::BAD_REQUEST,
+            -32600,
+            json!(2),
+            "unsupported MCP-Protocol-Version `2025-03-26`",
+        ),
+        (
+            builder("text/plain", "2025-06-18"),
+            list.into(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            -32600,
+            json!(null),
+            "Content-Type: application/json",
+        ),
+        (
+            builder("application/json", "2025-06-18"),
+            "{not json".into(),
+            StatusCode::BAD_REQUEST,
+            -32700,
+            json!(null),
+            "not valid JSON",
+        ),
+        (
+            builder("application/json", "2025-06-18"),
+            String::new(),
+            StatusCode::BAD_REQUEST,
+            -32700,
+            json!(null),
+            "the body is empty",
+        ),
+        (
+            builder("application/json; charset=utf-8", "2025-06-18"),
+            r#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"arguments":{}}}"#.into(),
+            StatusCode::BAD_REQUEST,
+            -32602,
+            json!(3),
+            "missing field `name`",
+        ),
+        (
+            builder("application/json", "2025-06-18"),
+            r#"{"jsonrpc":"2.0","id":"s","method":"tools/call","params":{"name":"\ud800"}}"#.into(),
+            StatusCode::BAD_REQUEST,
+            -32600,
+            json!("s"),
+            "lone UTF-16 surrogate",
+        ),
+        (
+            builder("application/json", "2025-06-18"),
+            format!(
+                r#"{{"jsonrpc":"2.0","id":4,"method":"tools/list","params":{{"x":{}{}}}}}"#,
+                "[".repeat(129),
+                "]".repeat(129)
+            ),
+            StatusCode::BAD_REQUEST,
+            -32600,
+            json!(4),
+            "deeper than 128 levels",
+        ),
+        (
+            builder("application/json", "2025-06-18"),
+            r#"{"jsonrpc":"2.0","method":"notifications/initialized","params":[]}"#.into(),
+            StatusCode::BAD_REQUEST,
+            -32602,
+            json!(null),
+            "`params` must be an object",
+        ),
+    ];
+    for (request, body, status, code, id, says) in cases {
+        let shown: String = body.chars().take(60).collect();
+        let (got, headers, answer) = send(&app, request.body(Body::from(body)).unwrap()).await;
+        assert_eq!(got, status, "{shown}: {answer}");
+        assert_eq!(
+            headers.get("content-type").unwrap(),
+            "application/json",
+            "{shown}"
+        );
+        assert_eq!(answer["jsonrpc"], "2.0", "{shown}: {answer}");
+        assert_eq!(answer["error"]["code"], code, "{shown}: {answer}");
+        assert_eq!(answer["id"], id, "{shown}: {answer}");
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(message.contains(says), "{shown}: {message}");
+    }
+    // The versions served pass.
+    for version in ["2025-06-18", "2025-11-25"] {
+        let (status, _, answer) = send(
+            &app,
+            builder("application/json", version)
+                .body(Body::from(list))
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{version}: {answer}");
+        assert!(answer["result"]["tools"].is_array(), "{answer}");
+    }
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn log_notifications_ride_the_request_stream() {
+    let sb = sandbox(DEFAULT_TOKEN).await;
+    let client = intercom_client::Client::with_clock(
+        Config::new(DEFAULT_TOKEN).base_url(&sb.base_url()).unwrap(),
+        std::sync::Arc::new(intercom_client::TestClock::at_unix(1_750_000_000)),
+    )
+    .unwrap();
+    let catalog = Selection::new().resolve(&Registry::builtin()).unwrap();
+    let app = app(
+        IntercomServer::new(catalog, Connector::fixed(client.clone())),
+        HttpOptions::new(),
+    );
+    client
+        .json(&intercom_client::Request::post(
+            "/_sandbox/faults",
+            json!({"path_prefix": "/admins", "method": "GET", "status": 503, "times": 1, "retry_after": 2}),
+        ))
+        .await
+        .unwrap();
+    let (status, headers, response, notes) = send_streamed(
+        &app,
+        post()
+            .body(Body::from(call("intercom_list_admins")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers
+            .get("content-type")
+            .unwrap()
+            .as_bytes()
+            .starts_with(b"text/event-stream"),
+        "{headers:?}"
+    );
+    assert_eq!(response["id"], 2, "{response}");
+    assert_eq!(response["result"]["isError"], false, "{response}");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["method"], "notifications/message");
+    assert_eq!(notes[0]["params"]["level"], "warning");
+    assert_eq!(
+        notes[0]["params"]["data"]["message"],
+        "GET /admins failed (503); retrying in 2000 ms (attempt 2)"
+    );
+    // A call with nothing to log is one JSON answer.
+    let (status, headers, response, notes) = send_streamed(
+        &app,
+        post()
+            .body(Body::from(call("intercom_list_admins")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get("content-type").unwrap(), "application/json");
+    assert_eq!(response["result"]["isError"], false, "{response}");
+    assert!(notes.is_empty());
     sb.shutdown().await;
 }

@@ -2,10 +2,12 @@
 
 mod asks;
 mod calls;
+mod cancel;
 mod capabilities;
 mod definitions;
 mod discovery;
 mod http;
+mod progress;
 mod protocol;
 mod selection;
 

@@ -29,10 +29,18 @@ impl Peer {
         }
     }
 
-    async fn send(&mut self, message: Value) {
+    pub(crate) async fn send(&mut self, message: Value) {
         let mut line = message.to_string();
         line.push('\n');
         self.write.write_all(line.as_bytes()).await.unwrap();
+    }
+
+    /// The next message the server writes.
+    pub(crate) async fn next_message(&mut self) -> Value {
+        let mut line = String::new();
+        let n = self.read.read_line(&mut line).await.unwrap();
+        assert!(n > 0, "the server closed the pipe");
+        serde_json::from_str(&line).unwrap()
     }
 
     /// Sends a request and returns its response (`result` or `error`).
@@ -168,5 +176,24 @@ async fn tool_failures_are_results_not_protocol_errors() {
         .await;
     assert_eq!(response["result"]["isError"], false, "{response}");
     assert!(response["result"]["structuredContent"].is_object());
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_message_over_16_mib_is_answered_and_the_next_one_served() {
+    let sb = sandbox(DEFAULT_TOKEN).await;
+    let mut peer = Peer::start(server(&sb, Selection::new()));
+    peer.initialize("2025-11-25").await;
+    let big = "a".repeat(17 << 20);
+    peer.send(json!({"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "intercom_list_admins", "arguments": {"x": big}}}))
+        .await;
+    let answer = peer.next_message().await;
+    assert_eq!(answer["error"]["code"], -32600, "{answer}");
+    assert_eq!(
+        answer["error"]["message"],
+        "invalid request: the message is longer than 16 MiB"
+    );
+    let ping = peer.request("ping", json!({})).await;
+    assert_eq!(ping["result"], json!({}), "{ping}");
     sb.shutdown().await;
 }

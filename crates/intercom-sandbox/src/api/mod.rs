@@ -179,8 +179,14 @@ pub(crate) fn parse_search_with(
         err.field = e.field;
         err
     })?;
+    let filter = match model {
+        crate::search::SearchModel::Conversations => {
+            parsed.to_sql_indexed("doc", &Store::conversation_body_index())
+        }
+        _ => parsed.to_sql("doc"),
+    };
     Ok(SearchRequest {
-        filter: parsed.to_sql("doc"),
+        filter,
         per_page,
         starting_after,
     })

@@ -13,6 +13,49 @@ use super::words::body_words;
 
 /// The SQL function that splits a body into its search words (a JSON array of strings).
 pub(crate) const WORDS_FUNCTION: &str = "intercom_search_words";
+/// The SQL function that gives a body's search words as one text, separated by spaces: what the
+/// full-text index of bodies holds ([`body_index_schema`]).
+pub(crate) const TEXT_FUNCTION: &str = "intercom_search_text";
+
+/// A full-text index (FTS5, trigram) of a table's `source.body` words, which the compiled SQL
+/// consults before matching words exactly: `rowid` is the column of the searched table that
+/// the index's rowids are.
+#[derive(Debug, Clone)]
+pub struct BodyIndex {
+    pub fts_table: String,
+    pub rowid: String,
+}
+
+/// The DDL of the body index of `table` (an FTS5 trigram table `{table}_body` holding the words
+/// of `$.source.body` of its `doc` column, kept in step by triggers), keyed by `rowid`. The
+/// trigram index answers "which rows hold this text anywhere", a superset of the rows where a
+/// word equals, contains, starts or ends with it; the exact test then runs on those rows only.
+pub fn body_index_schema(table: &str, rowid: &str) -> String {
+    let words = format!("{TEXT_FUNCTION}(json_extract(new.doc, '$.source.body'))");
+    format!(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS {table}_body USING fts5(words, content='', \
+             contentless_delete=1, tokenize='trigram');
+         CREATE TRIGGER IF NOT EXISTS {table}_body_insert AFTER INSERT ON {table} BEGIN
+             INSERT INTO {table}_body (rowid, words) VALUES (new.{rowid}, {words});
+         END;
+         CREATE TRIGGER IF NOT EXISTS {table}_body_update AFTER UPDATE OF doc ON {table} BEGIN
+             DELETE FROM {table}_body WHERE rowid = old.{rowid};
+             INSERT INTO {table}_body (rowid, words) VALUES (new.{rowid}, {words});
+         END;
+         CREATE TRIGGER IF NOT EXISTS {table}_body_delete AFTER DELETE ON {table} BEGIN
+             DELETE FROM {table}_body WHERE rowid = old.{rowid};
+         END;"
+    )
+}
+
+/// Fills the body index of `table` from its rows (for a store made before the index existed).
+pub fn body_index_backfill(table: &str, rowid: &str) -> String {
+    format!(
+        "DELETE FROM {table}_body;
+         INSERT INTO {table}_body (rowid, words)
+             SELECT {rowid}, {TEXT_FUNCTION}(json_extract(doc, '$.source.body')) FROM {table};"
+    )
+}
 
 /// Registers the SQL functions the clauses of [`super::SearchQuery::to_sql`] call. The store must
 /// call it on every connection that runs them.
@@ -31,12 +74,26 @@ pub fn register_functions(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
             serde_json::to_string(&words)
                 .map_err(|e| rusqlite::Error::UserFunctionError(Box::new(e)))
         },
+    )?;
+    conn.create_scalar_function(
+        TEXT_FUNCTION,
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            Ok(match ctx.get_raw(0) {
+                rusqlite::types::ValueRef::Text(bytes) => {
+                    body_words(&String::from_utf8_lossy(bytes)).join(" ")
+                }
+                _ => String::new(),
+            })
+        },
     )
 }
 
-pub(crate) fn compile(node: &Node, doc_column: &str) -> SqlFilter {
+pub(crate) fn compile(node: &Node, doc_column: &str, body_index: Option<&BodyIndex>) -> SqlFilter {
     let mut w = Writer {
         doc: column(doc_column),
+        body_index: body_index.cloned(),
         text: String::new(),
         params: Vec::new(),
     };
@@ -97,6 +154,7 @@ enum Class {
 
 struct Writer {
     doc: String,
+    body_index: Option<BodyIndex>,
     text: String,
     params: Vec<SqlValue>,
 }
@@ -289,7 +347,23 @@ impl Writer {
                 self.present(path);
                 self.sql(")");
             }
-            Test::Any(pred) => any_word(self, pred),
+            Test::Any(pred) => match (self.body_index.clone(), index_query(pred)) {
+                // The index first (a superset of the matches), then the exact test.
+                (Some(index), Some(query)) => {
+                    self.sql("(");
+                    self.sql(&index.rowid);
+                    self.sql(" IN (SELECT rowid FROM ");
+                    self.sql(&index.fts_table);
+                    self.sql(" WHERE ");
+                    self.sql(&index.fts_table);
+                    self.sql(" MATCH ");
+                    self.text_param(&query);
+                    self.sql(") AND ");
+                    any_word(self, pred);
+                    self.sql(")");
+                }
+                _ => any_word(self, pred),
+            },
             Test::None(pred) => {
                 self.sql("(");
                 self.present(path);
@@ -688,4 +762,29 @@ fn index_hint(keys: &[String], test: &Test) -> Option<IndexHint> {
 
 fn char_count(s: &str) -> i64 {
     i64::try_from(s.chars().count()).unwrap_or(i64::MAX)
+}
+
+/// The FTS5 query that finds every row a word test on a body can match: the needles as
+/// trigram phrases, OR-ed. `None` when the index cannot narrow the test (a needle of fewer than
+/// three characters, which a trigram index does not hold, or a test that is not on text).
+fn index_query(pred: &Pred) -> Option<String> {
+    let needles: Vec<&str> = match pred {
+        Pred::Contains(s) | Pred::StartsWith(s) | Pred::EndsWith(s) => vec![s.as_str()],
+        Pred::OneOf(atoms) => atoms
+            .iter()
+            .map(|a| match a {
+                Atom::Str { value, .. } => Some(value.as_str()),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()?,
+        _ => return None,
+    };
+    if needles.is_empty() || needles.iter().any(|n| n.chars().count() < 3) {
+        return None;
+    }
+    let phrases: Vec<String> = needles
+        .iter()
+        .map(|n| format!("\"{}\"", n.replace('"', "\"\"")))
+        .collect();
+    Some(phrases.join(" OR "))
 }

@@ -802,6 +802,10 @@ async fn run(tool: &Tool, client: &Client, args: &Args) -> Result<Value, ToolErr
             let page = client.json(&request).await.map_err(api)?;
             api_calls += 1;
             pages += 1;
+            intercom_client::observe::report_progress(&intercom_client::observe::Progress::Page {
+                number: u32::try_from(pages).unwrap_or(u32::MAX),
+                items: page[items_key].as_array().map_or(0, Vec::len),
+            });
             if queries.len() == 1 && total_count.is_none() {
                 total_count = page["total_count"].as_u64();
             }

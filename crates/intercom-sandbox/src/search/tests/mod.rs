@@ -10,13 +10,19 @@ use std::collections::BTreeSet;
 use rusqlite::Connection;
 use serde_json::Value;
 
-use super::{SearchModel, SearchOptions, SearchQuery, parse_with, register_functions};
+use super::{
+    BodyIndex, SearchModel, SearchOptions, SearchQuery, body_index_schema, parse_with,
+    register_functions,
+};
 
-/// An in-memory table `docs(id, doc)` holding `docs`, ids being their indexes.
+/// An in-memory table `docs(id, doc)` holding `docs`, ids being their indexes, with the body
+/// index the store keeps for conversations.
 fn table(docs: &[Value]) -> Connection {
     let conn = Connection::open_in_memory().unwrap();
     register_functions(&conn).unwrap();
     conn.execute_batch("CREATE TABLE docs (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)")
+        .unwrap();
+    conn.execute_batch(&body_index_schema("docs", "id"))
         .unwrap();
     for (i, doc) in docs.iter().enumerate() {
         conn.execute(
@@ -28,9 +34,20 @@ fn table(docs: &[Value]) -> Connection {
     conn
 }
 
-/// Indexes of the documents the SQL clause selects.
+/// Indexes of the documents the SQL clause selects, with and without the body index (which
+/// must agree).
 fn sql_ids(conn: &Connection, query: &SearchQuery) -> BTreeSet<usize> {
-    let filter = query.to_sql("doc");
+    let plain = sql_ids_with(conn, &query.to_sql("doc"));
+    let index = BodyIndex {
+        fts_table: "docs_body".to_owned(),
+        rowid: "id".to_owned(),
+    };
+    let indexed = sql_ids_with(conn, &query.to_sql_indexed("doc", &index));
+    assert_eq!(plain, indexed, "the body index changed what was selected");
+    plain
+}
+
+fn sql_ids_with(conn: &Connection, filter: &super::SqlFilter) -> BTreeSet<usize> {
     let sql = format!(
         "SELECT id FROM docs WHERE {} ORDER BY id",
         filter.where_clause

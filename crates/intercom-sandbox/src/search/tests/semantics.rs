@@ -376,6 +376,33 @@ fn conversation_body_matches_word_by_word() {
 }
 
 #[test]
+fn body_word_tests_consult_the_full_text_index_when_it_can_narrow_them() {
+    let index = super::super::BodyIndex {
+        fts_table: "docs_body".to_owned(),
+        rowid: "id".to_owned(),
+    };
+    let uses_index = |op: &str, v: serde_json::Value| {
+        let query = super::super::parse(Conversations, &q("source.body", op, v)).unwrap();
+        query
+            .to_sql_indexed("doc", &index)
+            .where_clause
+            .contains("docs_body MATCH")
+    };
+    // A needle of three characters or more, in every positive word test.
+    assert!(uses_index("=", json!("support")));
+    assert!(uses_index("~", json!("refund")));
+    assert!(uses_index("^", json!("plea")));
+    assert!(uses_index("$", json!("ive")));
+    assert!(uses_index("IN", json!(["please", "supportive"])));
+    // Trigrams cannot find shorter needles, and negations need every row: the exact test alone.
+    assert!(!uses_index("~", json!("su")));
+    assert!(!uses_index("IN", json!(["please", "ok"])));
+    assert!(!uses_index("!~", json!("port")));
+    assert!(!uses_index("!=", json!("support")));
+    // Every run above (`run`) also compares the indexed SQL with the plain one.
+}
+
+#[test]
 fn booleans_and_integers() {
     let docs = [
         json!({"open": true, "admin_assignee_id": 5}),
