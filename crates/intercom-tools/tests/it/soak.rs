@@ -153,8 +153,16 @@ pub async fn run(n: usize, fault_percent: u64, seed: u64) -> Counts {
         Arc::new(clock.clone()),
     )
     .unwrap();
+    // Checking the state afterwards takes real time, not the test clock's simulated hangs: a
+    // long conversation read on a loaded machine must not time out.
+    let checker = Client::new(
+        Config::new(DEFAULT_TOKEN)
+            .base_url(&running.base_url())
+            .unwrap(),
+    )
+    .unwrap();
     let registry = Registry::builtin().with_shaping(ShapeDefaults::RAW);
-    let fixture = fixture(&client).await;
+    let fixture = fixture(&checker).await;
     let mut rng = Rng(seed.max(1));
     let mut counts = Counts::default();
     let mut written: Vec<(Probe, Told)> = Vec::with_capacity(n);
@@ -240,7 +248,7 @@ pub async fn run(n: usize, fault_percent: u64, seed: u64) -> Counts {
         {
             continue;
         }
-        let found = count(&client, probe).await;
+        let found = count(&checker, probe).await;
         let problem = match (told, found) {
             (_, n) if n > 1 => {
                 counts.duplicates += 1;
