@@ -148,7 +148,16 @@ pub async fn send(
     mode: OutputMode,
 ) -> anyhow::Result<()> {
     if !args.paginate {
-        return output::print_json(&client.json(&request).await?, mode);
+        return match client.json(&request).await {
+            Ok(value) => output::print_json(&value, mode),
+            // A raw write carries the transport's verdict (no lookup: the CLI cannot know
+            // what the request creates).
+            Err(err) if request.method != Method::Get => {
+                let applied = err.applied();
+                Err(anyhow::Error::new(err).context(crate::exit::WriteFailed(applied)))
+            }
+            Err(err) => Err(err.into()),
+        };
     }
     let request = match &args.resume {
         Some(cursor) => resume_at(request, cursor)?,

@@ -56,6 +56,18 @@ pub fn read_stdin(what: &str) -> Result<String, UsageError> {
     })
 }
 
+/// A raw write (`intercom api` with a method other than GET) failed; its verdict.
+#[derive(Debug)]
+pub struct WriteFailed(pub intercom_client::Applied);
+
+impl std::fmt::Display for WriteFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the write failed ({})", self.0)
+    }
+}
+
+impl std::error::Error for WriteFailed {}
+
 /// Where the token a command sends came from: named (never shown) in the hint of a 401.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SentToken {
@@ -173,12 +185,21 @@ pub const API: u8 = 1;
 pub const USAGE: u8 = 2;
 pub const AUTH: u8 = 3;
 pub const NETWORK: u8 = 4;
+/// A write failed and it could not be settled whether it was applied (`applied: unknown`).
+pub const WRITE_UNKNOWN: u8 = 5;
 
 /// The exit code for an error, from the most specific cause in its chain.
 pub fn code(err: &anyhow::Error) -> u8 {
     for cause in err.chain() {
+        if let Some(WriteFailed(intercom_client::Applied::Unknown { .. })) = cause.downcast_ref() {
+            return WRITE_UNKNOWN;
+        }
         if let Some(tool) = cause.downcast_ref::<ToolError>() {
             match tool {
+                ToolError::Api {
+                    applied: Some(intercom_client::Applied::Unknown { .. }),
+                    ..
+                } => return WRITE_UNKNOWN,
                 ToolError::Api { source, .. } => return client_code(source),
                 e if e.is_usage() => return USAGE,
                 _ => return API,
@@ -230,6 +251,15 @@ fn api_details(err: &anyhow::Error) -> Option<&intercom_client::ApiError> {
     })
 }
 
+/// The verdict of a failed write: whether it took effect.
+fn applied(err: &anyhow::Error) -> Option<&intercom_client::Applied> {
+    err.chain().find_map(|c| {
+        c.downcast_ref::<ToolError>()
+            .and_then(ToolError::applied)
+            .or_else(|| c.downcast_ref::<WriteFailed>().map(|w| &w.0))
+    })
+}
+
 /// Prints the error on stderr (text or JSON) and returns its exit code.
 pub fn report(err: &anyhow::Error, json_errors: bool) -> ExitCode {
     let code = code(err);
@@ -266,6 +296,12 @@ pub fn report(err: &anyhow::Error, json_errors: bool) -> ExitCode {
             inner["resume"] = json!(stop.resume);
             inner["items_printed"] = json!(stop.items_printed);
         }
+        if let Some(applied) = applied(err) {
+            inner["applied"] = json!(applied.as_str());
+            if let intercom_client::Applied::Unknown { how_to_check } = applied {
+                inner["how_to_check"] = json!(how_to_check);
+            }
+        }
         if let Some(hint) = hint {
             inner["hint"] = json!(hint.0);
         }
@@ -277,6 +313,13 @@ pub fn report(err: &anyhow::Error, json_errors: bool) -> ExitCode {
         eprintln!("{object}");
     } else {
         eprintln!("error: {message}");
+        match applied(err) {
+            Some(intercom_client::Applied::Unknown { how_to_check }) => {
+                eprintln!("  applied: unknown, the write may have taken effect; {how_to_check}");
+            }
+            Some(other) => eprintln!("  applied: {}", other.as_str()),
+            None => {}
+        }
         if let Some(api) = api {
             if let Some(id) = &api.request_id {
                 eprintln!("  request id: {id}");

@@ -32,6 +32,7 @@ Exit codes:
   2  usage or validation error (bad flags, unknown tool, invalid arguments)
   3  authentication or permission error (HTTP 401/403)
   4  network error, timeout, or rate limit still exceeded after retries
+  5  a write failed and may have been applied (stderr says how to check)
 
 Examples:
   intercom --sandbox call intercom_list_admins
@@ -350,11 +351,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             let conn = connect(&cli.global).await?;
             let retries = exit::Retries::new();
-            let result = retries.observe(call.run(&conn.client)).await;
+            let result = retries
+                .observe(call.run_until(&conn.client, std::future::pending()))
+                .await;
             let token = conn.token;
             conn.close().await;
-            let value = result.map_err(|err| retries.explain(err.into(), token))?;
-            output::print_json(&value, mode)
+            let reported = result.map_err(|err| retries.explain(err.into(), token))?;
+            // A write whose first attempt failed ambiguously and was then settled.
+            if let Some(recovery) = &reported.recovery {
+                eprintln!("intercom: recovered: {}", recovery.note);
+            }
+            output::print_json(&reported.value, mode)
         }
         Command::Api(args) => {
             let request = api::build_request(&args)?;

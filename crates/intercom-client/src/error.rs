@@ -80,7 +80,73 @@ pub enum Error {
     /// The [`crate::Config`] could not be used (a field set directly was invalid).
     #[error("invalid client configuration")]
     Config(#[source] ConfigError),
+    /// The caller gave up on the call (a cancellation, see [`crate::Client::send_until`]).
+    /// `in_flight` is true when an attempt had been sent and had no answer yet: the write may
+    /// have been applied.
+    #[error(
+        "the call was cancelled{}",
+        if *.in_flight { " while a request was in flight" } else { " before the request was sent" }
+    )]
+    Cancelled { in_flight: bool },
+    /// The last attempt failed in a way that proves nothing was applied, but an earlier attempt
+    /// of the same (idempotent) request failed ambiguously: that one may have been applied.
+    #[error("{last} (an earlier attempt may have been applied: {earlier})")]
+    AfterAmbiguousAttempt {
+        last: Box<Error>,
+        /// How the earlier attempt failed.
+        earlier: String,
+    },
 }
+
+/// Whether a failed write took effect on Intercom's side: the verdict every failure of a write
+/// carries to its caller.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "applied", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Applied {
+    /// The write took effect (it was found after the failure).
+    Yes,
+    /// Nothing was applied: the request never went out, or Intercom refused it before acting
+    /// (a 4xx validation error, a 401, a 429). Sending it again cannot duplicate anything.
+    No,
+    /// It may or may not have been applied (a 5xx, a timeout, a connection broken after the
+    /// request went out, a call cancelled in flight) and it could not be settled;
+    /// `how_to_check` says how to find out before sending it again.
+    Unknown { how_to_check: String },
+}
+
+impl Applied {
+    /// `yes`, `no` or `unknown`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Applied::Yes => "yes",
+            Applied::No => "no",
+            Applied::Unknown { .. } => "unknown",
+        }
+    }
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Applied::Unknown { .. })
+    }
+}
+
+impl std::fmt::Display for Applied {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Applied::Yes => f.write_str("applied: yes (the write took effect)"),
+            Applied::No => f.write_str("applied: no (nothing was written)"),
+            Applied::Unknown { how_to_check } => {
+                write!(
+                    f,
+                    "applied: unknown (it may have taken effect); {how_to_check}"
+                )
+            }
+        }
+    }
+}
+
+/// What the client says, without knowing the request, when a failure leaves a write in doubt.
+pub(crate) const GENERIC_CHECK: &str =
+    "read the object back (or list what the write would have created) before sending it again";
 
 /// The source of an [`Error::Transport`]: says whether the request could have reached the server,
 /// which decides whether a write may be sent again.
@@ -107,12 +173,60 @@ impl Error {
         match self {
             Error::Unauthorized(e) | Error::Api(e) => Some(e),
             Error::RateLimited { error, .. } => Some(error),
+            Error::AfterAmbiguousAttempt { last, .. } => last.api(),
             _ => None,
         }
     }
     /// HTTP status, when there was a response.
     pub fn status(&self) -> Option<u16> {
         self.api().map(|e| e.status)
+    }
+
+    /// The error that decides what the caller sees: the last attempt's, past an
+    /// [`Error::AfterAmbiguousAttempt`].
+    pub fn last(&self) -> &Error {
+        match self {
+            Error::AfterAmbiguousAttempt { last, .. } => last.last(),
+            other => other,
+        }
+    }
+
+    /// Whether the request, if it was a write, took effect, as far as the transport can tell:
+    /// [`Applied::No`] when it never went out or Intercom refused it before acting (any 4xx,
+    /// 401 and 429 included; an invalid request or configuration); [`Applied::Unknown`] after a
+    /// 5xx, a timeout, a connection broken after sending, a deadline that passed with an attempt
+    /// in flight, a cancellation in flight, or an earlier ambiguous attempt. The transport never
+    /// says [`Applied::Yes`] but for [`Error::Decode`] (a 2xx came back, its body was not
+    /// JSON); otherwise only a look at Intercom's state can (the tool registry does it).
+    pub fn applied(&self) -> Applied {
+        if matches!(self, Error::Decode { .. }) {
+            Applied::Yes
+        } else if self.ambiguous() {
+            Applied::Unknown {
+                how_to_check: GENERIC_CHECK.to_owned(),
+            }
+        } else {
+            Applied::No
+        }
+    }
+
+    pub(crate) fn ambiguous(&self) -> bool {
+        match self {
+            Error::Unauthorized(_)
+            | Error::RateLimited { .. }
+            | Error::InvalidRequest(_)
+            | Error::PaginationLoop { .. }
+            | Error::Config(_) => false,
+            Error::Api(e) => e.status >= 500,
+            Error::Transport { source, .. } => !matches!(
+                source.downcast_ref::<ConnectionFailure>(),
+                Some(ConnectionFailure::NotSent(_))
+            ),
+            Error::Decode { .. } => false,
+            Error::Timeout { .. } | Error::AfterAmbiguousAttempt { .. } => true,
+            Error::DeadlineExceeded { last, .. } => last.as_deref().is_some_and(Error::ambiguous),
+            Error::Cancelled { in_flight } => *in_flight,
+        }
     }
 }
 

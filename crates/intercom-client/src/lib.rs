@@ -15,6 +15,10 @@
 //! - Shared budget: with [`Config::rate_limit_dir`] set, processes of one user against one
 //!   workspace also share the budget through a small locked file there (see
 //!   [`default_rate_limit_dir`]), so separate processes meet no 429s either.
+//! - [`Error::applied`]: every failure says whether a write took effect ([`Applied`]: yes, no,
+//!   or unknown with how to check); [`Client::send_until`] stops a call on cancellation and
+//!   says whether an attempt was in flight; [`Ledger`] records write attempts so an unsettled
+//!   one is looked for before the same write is sent again (the tool registry does it).
 //! - [`Clock`]: every wait goes through the client's clock; [`TestClock`] makes retry and pacing
 //!   tests instant and lets them assert the waits ([`Client::with_clock`]).
 //! - [`Pages`]: one stream of items for cursor (query or body), page-number and scroll
@@ -26,6 +30,7 @@
 mod clock;
 mod config;
 mod error;
+mod ledger;
 pub mod observe;
 mod pacing;
 mod pagination;
@@ -39,7 +44,8 @@ pub use config::{
     Config, ConfigError, DEFAULT_DEADLINE, DEFAULT_VERSION, Region, env, parse_deadline,
     rate_limit_dir_setting,
 };
-pub use error::{ApiError, ConnectionFailure, Error, ErrorItem};
+pub use error::{ApiError, Applied, ConnectionFailure, Error, ErrorItem};
+pub use ledger::{AttemptState, KEEP_SECONDS, Ledger, fingerprint as write_fingerprint};
 pub use pacing::{MAX_PACING_WAIT, RateLimit};
 pub use pagination::{PageStyle, Pages};
 pub use request::{MAX_URL_BYTES, Method, Request, WriteSafety};

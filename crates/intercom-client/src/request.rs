@@ -52,9 +52,10 @@ impl std::str::FromStr for Method {
 ///
 /// The retry policy consults this: a request that is not [`WriteSafety::Idempotent`] is re-sent
 /// only when the failure proves the server never processed it: the connection could not be made,
-/// or a 429. Not after a 502/503/504, a timeout or a connection dropped after sending. A later
-/// idempotency ledger can upgrade a write to `Idempotent` once it can check, before re-sending,
-/// whether the first attempt took effect.
+/// or a 429. Not after a 502/503/504, a timeout or a connection dropped after sending: the
+/// failure's [`crate::Error::applied`] is then unknown, and the tool registry settles it by
+/// looking (`intercom_tools::reconcile`) whether the first attempt took effect before it sends
+/// the write again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum WriteSafety {

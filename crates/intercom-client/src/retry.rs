@@ -13,9 +13,9 @@
 //! - A request that is not [`WriteSafety::Idempotent`] is retried only when the failure proves
 //!   the server did not act on it: the connection could not be made (nothing was sent), or a 429
 //!   (Intercom rejects before processing). A 502/503/504, a timeout or a connection dropped after
-//!   sending may hide a write that took effect, so those are returned to the caller. A future
-//!   idempotency ledger upgrades a write to `Idempotent` once it can check, before re-sending,
-//!   whether the first attempt took effect.
+//!   sending may hide a write that took effect, so those are returned to the caller, with an
+//!   unknown verdict ([`crate::Error::applied`]) that the tool registry settles by looking
+//!   whether the first attempt took effect before it sends the write again.
 //! - Nothing is retried once `max_attempts` attempts were made.
 
 use std::time::Duration;

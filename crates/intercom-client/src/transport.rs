@@ -50,6 +50,8 @@ struct Inner {
     pacer: Arc<Pacer>,
     /// The budget shared with other processes, when [`Config::rate_limit_dir`] is set.
     shared: Option<SharedBudget>,
+    /// The write attempts of this workspace (see [`crate::Ledger`]).
+    ledger: crate::Ledger,
     /// State that the layers above keep per client (see [`Client::extension`]).
     extensions: std::sync::Mutex<http::Extensions>,
 }
@@ -131,8 +133,16 @@ impl Client {
             .as_deref()
             .filter(|_| config.pacing)
             .map(|dir| SharedBudget::new(budget_file(dir, &config.base_url, &config.token)));
+        let ledger = match config.rate_limit_dir.as_deref() {
+            Some(dir) => crate::Ledger::open(
+                &budget_file(dir, &config.base_url, &config.token).with_extension("writes.sqlite"),
+                i64::try_from(clock.unix().as_secs()).unwrap_or(i64::MAX),
+            ),
+            None => crate::Ledger::in_memory(),
+        };
         Ok(Client {
             inner: Arc::new(Inner {
+                ledger,
                 http,
                 config,
                 base,
@@ -186,6 +196,49 @@ impl Client {
 
     /// Sends with pacing and retries.
     pub async fn send(&self, request: &Request) -> Result<Response, Error> {
+        self.send_until(request, std::future::pending()).await
+    }
+
+    /// The ledger of write attempts shared by this client's clones (on disk beside the shared
+    /// rate budget when [`Config::rate_limit_dir`] is set, else in memory).
+    pub fn ledger(&self) -> &crate::Ledger {
+        &self.inner.ledger
+    }
+
+    /// The client clock's current time, as time since the unix epoch (what a write's attempt
+    /// is stamped with, to look for its effect afterwards).
+    pub fn now(&self) -> std::time::Duration {
+        self.inner.clock.unix()
+    }
+
+    /// [`Client::send`], given up as soon as `cancelled` completes. The call then fails with
+    /// [`Error::Cancelled`], whose `in_flight` says whether an attempt may have reached Intercom
+    /// (sent and not answered, or an earlier attempt that failed ambiguously): for a write,
+    /// that is an ambiguous failure ([`Error::applied`] is `Unknown`), to be reconciled like a
+    /// timeout. Dropping the future of [`Client::send`] instead loses that verdict.
+    pub async fn send_until(
+        &self,
+        request: &Request,
+        cancelled: impl std::future::Future<Output = ()>,
+    ) -> Result<Response, Error> {
+        let doubt = std::sync::atomic::AtomicBool::new(false);
+        tokio::select! {
+            biased;
+            () = cancelled => Err(Error::Cancelled {
+                in_flight: doubt.load(std::sync::atomic::Ordering::SeqCst),
+            }),
+            result = self.send_tracked(request, &doubt) => result,
+        }
+    }
+
+    /// The retry loop. `doubt` is true while an attempt is in flight and after one failed
+    /// ambiguously (what a cancellation reports).
+    async fn send_tracked(
+        &self,
+        request: &Request,
+        doubt: &std::sync::atomic::AtomicBool,
+    ) -> Result<Response, Error> {
+        use std::sync::atomic::Ordering;
         let inner = &*self.inner;
         let url = self.build_url(request)?;
         let version = request.version.as_deref().unwrap_or(&inner.config.version);
@@ -216,6 +269,18 @@ impl Client {
         };
         let mut attempt = 0u32;
         let mut last: Option<Error> = None;
+        // How an earlier attempt failed ambiguously, if one did (only an idempotent request is
+        // retried after such a failure): a later failure that proves nothing cannot clear it.
+        let mut earlier: Option<String> = None;
+        let settle = |error: Error, earlier: &Option<String>| match earlier {
+            Some(e) if !error.ambiguous() && !matches!(error, Error::Decode { .. }) => {
+                Error::AfterAmbiguousAttempt {
+                    last: Box::new(error),
+                    earlier: e.clone(),
+                }
+            }
+            _ => error,
+        };
         loop {
             let queued = inner.clock.unix();
             let permit = inner
@@ -234,21 +299,31 @@ impl Client {
                 .filter(|d| !d.is_zero())
             else {
                 drop(permit);
-                return Err(Error::DeadlineExceeded {
-                    url: shown_url,
-                    deadline,
-                    attempts: attempt,
-                    last: last.map(Box::new),
-                });
+                return Err(settle(
+                    Error::DeadlineExceeded {
+                        url: shown_url,
+                        deadline,
+                        attempts: attempt,
+                        last: last.map(Box::new),
+                    },
+                    &earlier,
+                ));
             };
             attempt += 1;
             let per_attempt = inner.config.timeout.min(left);
             let wall = Instant::now();
+            doubt.store(true, Ordering::SeqCst);
             let result = tokio::select! {
                 biased;
                 result = self.attempt(request.method, &url, &version, body.clone()) => result,
                 () = inner.clock.timeout(per_attempt) => Attempt::TimedOut,
             };
+            let ambiguous_now = match &result {
+                Attempt::Answered { status, .. } => *status >= 500,
+                Attempt::Failed { outcome, .. } => !matches!(outcome, Outcome::NotSent),
+                Attempt::TimedOut => true,
+            };
+            doubt.store(ambiguous_now || earlier.is_some(), Ordering::SeqCst);
             let elapsed_ms = u64::try_from(wall.elapsed().as_millis()).unwrap_or(u64::MAX);
             let outcome = match &result {
                 Attempt::Answered {
@@ -332,12 +407,18 @@ impl Client {
                             attempt,
                             "not retrying: the wait would end past the call's deadline"
                         );
-                        return Err(Error::DeadlineExceeded {
-                            url: shown_url,
-                            deadline,
-                            attempts: attempt,
-                            last: Some(Box::new(error)),
-                        });
+                        return Err(settle(
+                            Error::DeadlineExceeded {
+                                url: shown_url,
+                                deadline,
+                                attempts: attempt,
+                                last: Some(Box::new(error)),
+                            },
+                            &earlier,
+                        ));
+                    }
+                    if earlier.is_none() && error.ambiguous() {
+                        earlier = Some(error.to_string());
                     }
                     last = Some(error);
                     tracing::debug!(
@@ -357,14 +438,9 @@ impl Client {
                     inner.clock.sleep(wait).await;
                 }
                 Decision::Return => {
-                    return Err(self.failure(
-                        result,
-                        &outcome,
-                        attempt,
-                        now,
-                        per_attempt,
-                        &shown_url,
-                    ));
+                    let error =
+                        self.failure(result, &outcome, attempt, now, per_attempt, &shown_url);
+                    return Err(settle(error, &earlier));
                 }
             }
         }

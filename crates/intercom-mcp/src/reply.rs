@@ -5,7 +5,7 @@
 //! message. A wrong argument, a missing id or a refused token is something the model can fix,
 //! so it comes back as a result it can read.
 
-use intercom_client::{ConnectionFailure, Error as ClientError};
+use intercom_client::{Applied, ConnectionFailure, Error as ClientError};
 use intercom_tools::{Tool, ToolError};
 use rmcp::model::{CallToolResult, ContentBlock};
 use serde_json::{Map, Value, json};
@@ -21,6 +21,19 @@ pub fn success(value: Value) -> CallToolResult {
     };
     let mut result = CallToolResult::success(vec![ContentBlock::text(structured.to_string())]);
     result.structured_content = Some(structured);
+    result
+}
+
+/// A write whose first attempt failed ambiguously and that was then found to have landed, or
+/// sent once more once it was known not to have: the result, with `recovered` (what happened)
+/// beside it in `structuredContent` (`{"result": ..., "recovered": ...}` for a non-object).
+pub fn recovered(value: Value, note: &str) -> CallToolResult {
+    let mut result = success(value);
+    if let Some(Value::Object(map)) = &mut result.structured_content {
+        map.insert("_recovered".into(), json!(note));
+        let text = Value::Object(map.clone()).to_string();
+        result.content = vec![ContentBlock::text(text)];
+    }
     result
 }
 
@@ -72,8 +85,18 @@ pub fn tool_error(err: &ToolError, tool: Option<&Tool>) -> CallToolResult {
             let text = format!("{err}; fix the arguments and call {tool} again");
             failure("validation", text, details)
         }
-        ToolError::Api { tool: name, source } => {
+        ToolError::Api {
+            tool: name,
+            source,
+            applied,
+        } => {
             details.insert("tool".into(), json!(name));
+            if let Some(applied) = applied {
+                details.insert("applied".into(), json!(applied.as_str()));
+                if let Applied::Unknown { how_to_check } = applied {
+                    details.insert("how_to_check".into(), json!(how_to_check));
+                }
+            }
             if let Some(api) = source.api() {
                 details.insert("status".into(), json!(api.status));
                 details.insert("request_id".into(), json!(api.request_id));
@@ -82,8 +105,31 @@ pub fn tool_error(err: &ToolError, tool: Option<&Tool>) -> CallToolResult {
                     serde_json::to_value(&api.errors).unwrap_or(Value::Null),
                 );
             }
-            let (kind, next) = next_step(source, tool);
+            let (kind, mut next) = next_step(source, tool);
+            // A write's verdict replaces any generic advice: the model must not send it again
+            // when it landed or may have.
+            match applied {
+                Some(Applied::Yes) => {
+                    next = "the write was applied: do not call it again".to_owned();
+                }
+                Some(Applied::Unknown { how_to_check }) => {
+                    next = format!(
+                        "the write may have been applied (it could not be settled): {how_to_check}; call it again only if it is not there"
+                    );
+                }
+                Some(Applied::No) => {
+                    next = if next.is_empty() {
+                        "nothing was applied".to_owned()
+                    } else {
+                        format!("nothing was applied; {next}")
+                    };
+                }
+                Some(_) | None => {}
+            }
             let mut text = format!("{name} failed: {}", chain(source.as_ref()));
+            if let Some(applied) = applied {
+                text.push_str(&format!(" [applied: {}]", applied.as_str()));
+            }
             if let Some(id) = source.api().and_then(|a| a.request_id.as_deref()) {
                 text.push_str(&format!(" (request id {id})"));
             }

@@ -222,8 +222,14 @@ impl IntercomServer {
                 );
             }
         };
-        match call.run(&client).await {
-            Ok(value) => reply::success(value),
+        // Cancellation is raced one level up (`call_tool`), which drops this future; a write
+        // cut off there stays in the ledger and is looked for before it is sent again.
+        match call.run_until(&client, std::future::pending()).await {
+            Ok(reported) => match reported.recovery {
+                // A write whose answer was lost, found to have landed: say so beside it.
+                Some(recovery) => reply::recovered(reported.value, &recovery.note),
+                None => reply::success(reported.value),
+            },
             Err(err) => reply::tool_error(&err, Some(tool)),
         }
     }

@@ -25,12 +25,15 @@ pub enum ToolError {
         message: String,
     },
 
-    /// Intercom (or the network) answered with an error.
-    #[error("`{tool}` failed")]
+    /// Intercom (or the network) answered with an error. For a write, `applied` says whether
+    /// it took effect: settled by a lookup after an ambiguous failure where one exists (see
+    /// [`crate::reconcile`]), else the transport's verdict; `None` for a read.
+    #[error("`{tool}` failed{}", applied_text(.applied))]
     Api {
         tool: String,
         #[source]
         source: Box<intercom_client::Error>,
+        applied: Option<intercom_client::Applied>,
     },
 
     /// The API answered, but not in the shape the tool needs.
@@ -57,9 +60,23 @@ impl ToolError {
         )
     }
 
+    /// Whether the write took effect, when the call was a write that failed at Intercom or on
+    /// the way.
+    pub fn applied(&self) -> Option<&intercom_client::Applied> {
+        match self {
+            ToolError::Api { applied, .. } => applied.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// A failure of `tool`'s request, with the transport's verdict when the tool writes.
     pub(crate) fn api(tool: &str, source: intercom_client::Error) -> ToolError {
+        let writes = crate::catalog::all()
+            .iter()
+            .any(|t| t.name == tool && !t.annotations.read_only);
         ToolError::Api {
             tool: tool.to_owned(),
+            applied: writes.then(|| source.applied()),
             source: Box::new(source),
         }
     }
@@ -89,6 +106,13 @@ fn suggestion_text(suggestions: &[String]) -> String {
                 .join(", ")
         ),
     }
+}
+
+fn applied_text(applied: &Option<intercom_client::Applied>) -> String {
+    applied
+        .as_ref()
+        .map(|a| format!(" ({a})"))
+        .unwrap_or_default()
 }
 
 fn field_message(field: &str, message: &str) -> String {

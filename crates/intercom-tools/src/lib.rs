@@ -27,6 +27,7 @@ pub mod docs;
 mod error;
 pub mod hosted;
 pub mod operations;
+pub mod reconcile;
 mod registry;
 pub mod resolve;
 pub mod schema;
@@ -39,6 +40,7 @@ pub use body::html_body;
 pub use build::MAX_ID_CHARS;
 pub use catalog::mirror::use_mirror_at;
 pub use error::ToolError;
+pub use reconcile::{Recovery, Reported};
 pub use registry::{Call, IGNORED_PARAMS, Lookup, MAX_TOOL_NAME_CHARS, Registry};
 pub use shape::{ResponseFormat, ShapeDefaults, ShapeOptions, Shaped, shape};
 pub use spec::{

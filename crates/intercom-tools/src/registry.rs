@@ -4,6 +4,7 @@ use intercom_client::{Client, Request};
 use serde_json::{Map, Value, json};
 
 use crate::aliases::{self, Alias};
+use crate::reconcile::{self, Reported};
 use crate::schema::or_list;
 use crate::shape::{self, ShapeDefaults, ShapeOptions, Shaped};
 use crate::spec::{Args, Handler, JsonType, Rule, Tool};
@@ -309,22 +310,70 @@ impl Call {
         Ok(shape::shape(raw, &self.shape))
     }
 
+    /// Sends the call, given up when `cancelled` completes, and returns the shaped result with
+    /// the [`crate::Recovery`] of a write whose first attempt failed ambiguously and was then
+    /// settled. This is the call for servers that cancel: a write cancelled in flight is
+    /// reconciled before this returns, and the error's [`ToolError::applied`] says whether it
+    /// landed.
+    pub async fn run_until(
+        &self,
+        client: &Client,
+        cancelled: impl std::future::Future<Output = ()>,
+    ) -> Result<Reported, ToolError> {
+        let reported = self.run_reported_until(client, cancelled).await?;
+        Ok(Reported {
+            value: shape::shape(reported.value, &self.shape).value,
+            ..reported
+        })
+    }
+
     /// Sends the call and returns Intercom's JSON (or the workflow's result), unshaped.
     pub async fn run_raw(&self, client: &Client) -> Result<Value, ToolError> {
+        Ok(self.run_reported(client).await?.value)
+    }
+
+    /// [`Call::run_raw`], and whether a write that failed ambiguously was recovered (found to
+    /// have landed, or sent once more once it was known not to have): see [`crate::reconcile`].
+    pub async fn run_reported(&self, client: &Client) -> Result<Reported, ToolError> {
+        self.run_reported_until(client, std::future::pending())
+            .await
+    }
+
+    /// [`Call::run_reported`], given up when `cancelled` completes. A write cancelled with its
+    /// request in flight is reconciled like any ambiguous failure before this returns, so the
+    /// caller learns whether it was applied ([`ToolError::applied`]).
+    pub async fn run_reported_until(
+        &self,
+        client: &Client,
+        cancelled: impl std::future::Future<Output = ()>,
+    ) -> Result<Reported, ToolError> {
         // Teammate names, emails and `me` become ids before anything is built (crate::resolve).
         if let Some(resolved) = self.resolve_names(client).await? {
-            return Box::pin(resolved.run_raw(client)).await;
+            return Box::pin(resolved.run_reported_until(client, cancelled)).await;
         }
         let request = match self.tool.handler {
             Handler::Direct => build::direct(self.tool, &self.args)?,
             Handler::Build(f) => f(self.tool, &self.args)?,
-            Handler::Workflow { run, .. } => return run(self.tool, client, &self.args).await,
+            Handler::Workflow { run, .. } => {
+                return run(self.tool, client, &self.args)
+                    .await
+                    .map(Reported::plain);
+            }
         };
         tracing::debug!(tool = self.tool.name, method = request.method.as_str(), path = %request.path, "calling");
-        client
-            .json(&request)
-            .await
-            .map_err(|source| ToolError::api(self.tool.name, source))
+        if self.tool.annotations.read_only {
+            return tokio::select! {
+                biased;
+                () = cancelled => Err(ToolError::api(
+                    self.tool.name,
+                    intercom_client::Error::Cancelled { in_flight: false },
+                )),
+                result = client.json(&request) => result
+                    .map(Reported::plain)
+                    .map_err(|source| ToolError::api(self.tool.name, source)),
+            };
+        }
+        reconcile::send_until(self.tool, &self.args, client, &request, cancelled).await
     }
 }
 

@@ -1,4 +1,4 @@
-//! Error messages and exit codes: 0 ok, 1 API, 2 usage, 3 auth, 4 network.
+//! Error messages and exit codes: 0 ok, 1 API, 2 usage, 3 auth, 4 network, 5 write in doubt.
 
 use std::net::SocketAddr;
 
@@ -325,4 +325,53 @@ fn a_tool_404_says_what_to_call() {
             == "  hint: nothing has that id: for `contact_id`, call intercom_search_contacts or intercom_list_contacts to find one"),
         "{err}"
     );
+}
+
+#[test]
+fn a_failed_write_says_whether_it_was_applied() {
+    let (url, _rt) = background_sandbox("t");
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--base-url", &url, "--token", "t"]);
+        intercom(&all)
+    };
+    // A message Intercom applied, then lost the answer of: no way to look, so unknown (exit 5).
+    let fault = r#"{"path_prefix": "/messages", "when": "after", "status": 503}"#;
+    let out = crate::intercom_with_stdin(
+        &[
+            "api",
+            "POST",
+            "/_sandbox/faults",
+            "--input",
+            "-",
+            "--base-url",
+            &url,
+            "--token",
+            "t",
+        ],
+        Some(fault),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&[
+        "call",
+        "intercom_create_message",
+        r#"{"message_type": "in_app", "body": "hi", "from": {"type": "admin", "id": 1}, "to": {"type": "user", "id": "x"}}"#,
+    ]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let text = stderr(&out);
+    assert!(
+        text.contains("applied: unknown")
+            && text.contains("intercom_search_conversations_by_customer"),
+        "{text}"
+    );
+    // A raw write refused by validation: nothing applied (exit 1).
+    let out = run(&[
+        "api",
+        "POST",
+        "/contacts/does-not-exist/notes",
+        "-f",
+        "body=x",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("applied: no"), "{}", stderr(&out));
 }

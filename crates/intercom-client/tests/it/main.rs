@@ -2,6 +2,7 @@
 
 mod config;
 mod deadline;
+mod ledger;
 mod mock;
 mod pacing;
 mod pagination;
@@ -9,3 +10,4 @@ mod retries;
 mod retry_policy;
 mod shared_budget;
 mod transport;
+mod verdict;

@@ -143,7 +143,8 @@ async fn twenty_clients_sharing_the_budget_see_no_failed_call() {
         (0, 0),
         "no call failed and no 429 was met"
     );
-    // One small file, named by a hash: the token is nowhere in the directory.
+    // One small file, named by a hash: the token is nowhere in the directory (a client that
+    // only reads never opens its ledger of writes).
     let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
     assert_eq!(files.len(), 1);
     let name = files[0].file_name().into_string().unwrap();

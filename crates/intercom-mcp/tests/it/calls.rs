@@ -334,3 +334,77 @@ async fn per_request_tokens_get_their_own_clients() {
     assert_eq!(format!("{beta:?}"), "RequestToken(<redacted>)");
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_failed_write_says_whether_it_was_applied() {
+    let sb = sandbox(DEFAULT_TOKEN).await;
+    let server = server(
+        &sb,
+        Selection::new().tools([
+            "intercom_list_admins",
+            "intercom_create_message",
+            "intercom_create_contact_note",
+        ]),
+    );
+    let client =
+        intercom_client::Client::new(Config::new(DEFAULT_TOKEN).base_url(&sb.base_url()).unwrap())
+            .unwrap();
+    let admins = server.call("intercom_list_admins", json!({}), None).await;
+    let admin_id: i64 = ok(&admins)["admins"][0]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // Applied, then the answer lost: a message has no reliable lookup.
+    client
+        .json(&intercom_client::Request::post(
+            "/_sandbox/faults",
+            json!({"path_prefix": "/messages", "when": "after", "status": 503}),
+        ))
+        .await
+        .unwrap();
+    let result = server
+        .call(
+            "intercom_create_message",
+            json!({"message_type": "in_app", "body": "hi", "from": {"type": "admin", "id": admin_id}, "to": {"type": "user", "id": "1"}}),
+            None,
+        )
+        .await;
+    let (text, error) = failed(&result);
+    assert_eq!(error["applied"], "unknown", "{error}");
+    assert!(
+        error["how_to_check"]
+            .as_str()
+            .unwrap()
+            .contains("intercom_search_conversations_by_customer"),
+        "{error}"
+    );
+    assert!(text.contains("may have been applied"), "{text}");
+    assert!(!text.contains("try again"), "{text}");
+
+    // Refused by Intercom before acting: nothing applied.
+    let result = server
+        .call(
+            "intercom_create_contact_note",
+            json!({"contact_id": "nope", "body": "x"}),
+            None,
+        )
+        .await;
+    let (text, error) = failed(&result);
+    assert_eq!(error["applied"], "no", "{error}");
+    assert!(text.contains("nothing was applied"), "{text}");
+    sb.shutdown().await;
+}
+
+#[test]
+fn a_recovered_write_says_so_beside_its_result() {
+    let result = reply::recovered(json!({"id": "1"}), "found it");
+    assert_eq!(
+        result.structured_content,
+        Some(json!({"id": "1", "_recovered": "found it"}))
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&text(&result)).unwrap(),
+        json!({"id": "1", "_recovered": "found it"})
+    );
+}

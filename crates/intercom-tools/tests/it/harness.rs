@@ -44,6 +44,11 @@ impl Env {
         }
     }
 
+    /// The sandbox's base URL.
+    pub fn base_url(&self) -> String {
+        self.running.as_ref().unwrap().base_url()
+    }
+
     pub async fn call(&self, name: &str, args: Value) -> Value {
         match self.registry.call(&self.client, name, args.clone()).await {
             Ok(v) => v,
