@@ -29,7 +29,8 @@ pub struct Facets {
     /// Conversations: the parts Intercom says there are, and how many came back.
     pub parts_total: Option<i64>,
     pub parts_stored: Option<i64>,
-    /// A conversation whose parts Intercom cut at [`PART_LIMIT`]: the mirror has not all of it.
+    /// A conversation whose parts Intercom cut at 500 (`PART_LIMIT`): the mirror has not all of
+    /// it.
     pub truncated: bool,
 }
 
