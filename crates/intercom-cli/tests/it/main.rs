@@ -34,6 +34,30 @@ pub fn clean_env(cmd: &mut Command) {
     }
 }
 
+/// Starts `cmd` (an `intercom` command, its environment set by the caller) as `intercom sandbox`
+/// on a free 127.0.0.1 port with `args`; returns the process, the base URL and the banner line
+/// that announced it.
+pub fn start_sandbox(mut cmd: Command, args: &[&str]) -> (std::process::Child, String, String) {
+    use std::io::{BufRead as _, BufReader};
+    let mut child = cmd
+        .args(["sandbox", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start intercom sandbox");
+    let mut banner = String::new();
+    BufReader::new(child.stdout.take().expect("the sandbox's stdout"))
+        .read_line(&mut banner)
+        .expect("read the sandbox's banner");
+    let url = banner
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no URL in the banner: {banner}"))
+        .to_owned();
+    (child, url, banner)
+}
+
 /// Runs `intercom` with `args`, with no INTERCOM_* variables from the environment.
 pub fn intercom(args: &[&str]) -> Output {
     intercom_with_stdin(args, None)

@@ -3,7 +3,7 @@
 //! sandbox answers none of them 429, because they draw on one budget kept in a small file
 //! (`INTERCOM_RATE_LIMIT_DIR`). It takes about two windows of real time: the processes wait.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::process::{Command, Stdio};
 
 /// A foreground `intercom sandbox`, killed when dropped.
@@ -22,22 +22,7 @@ impl Drop for Sandbox {
 pub(crate) fn sandbox(args: &[&str]) -> Sandbox {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_intercom"));
     crate::clean_env(&mut cmd);
-    let mut child = cmd
-        .args(["sandbox", "--listen", "127.0.0.1:0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut banner = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut banner)
-        .unwrap();
-    let url = banner
-        .split_whitespace()
-        .find(|w| w.starts_with("http://127.0.0.1:"))
-        .unwrap_or_else(|| panic!("no URL in the banner: {banner}"))
-        .to_owned();
+    let (child, url, _) = crate::start_sandbox(cmd, args);
     Sandbox { child, url }
 }
 

@@ -26,22 +26,7 @@ struct Foreground {
 
 impl Foreground {
     fn start(args: &[&str], env: &[(&str, &str)]) -> Foreground {
-        let mut child = command(env)
-            .args(["sandbox", "--listen", "127.0.0.1:0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut banner = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut banner)
-            .unwrap();
-        let url = banner
-            .split_whitespace()
-            .find(|w| w.starts_with("http://127.0.0.1:"))
-            .unwrap_or_else(|| panic!("no URL in the banner: {banner}"))
-            .to_owned();
+        let (child, url, banner) = crate::start_sandbox(command(env), args);
         Foreground { child, url, banner }
     }
 }
