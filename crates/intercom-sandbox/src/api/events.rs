@@ -21,9 +21,9 @@ const MAX_PER_PAGE: i64 = 250;
 /// by your `user_id` (the contact's external id), or by email, checked in that order.
 fn contact_for(
     s: &Store,
-    intercom_id: Option<(&str, &str)>,
-    user_id: Option<(&str, &str)>,
-    email: Option<(&str, &str)>,
+    intercom_id: Option<&str>,
+    user_id: Option<&str>,
+    email: Option<&str>,
 ) -> ApiResult<Value> {
     let missing = || {
         ApiError::not_found(
@@ -31,10 +31,10 @@ fn contact_for(
             "User Not Found: no contact has that id, user_id or email",
         )
     };
-    if let Some((_, id)) = intercom_id {
+    if let Some(id) = intercom_id {
         return s.get(Kind::Contact, id)?.ok_or_else(missing);
     }
-    if let Some((_, external)) = user_id {
+    if let Some(external) = user_id {
         return s
             .find_by(Kind::Contact, Key::K2, external)?
             .into_iter()
@@ -42,7 +42,7 @@ fn contact_for(
             .map(|r| r.doc)
             .ok_or_else(missing);
     }
-    if let Some((_, address)) = email {
+    if let Some(address) = email {
         return s
             .find_by(Kind::Contact, Key::K1, &address.to_lowercase())?
             .into_iter()
@@ -54,14 +54,11 @@ fn contact_for(
 }
 
 /// A string field of the body, or a clear error when it has another type.
-fn text<'a>(
-    fields: &'a Map<String, Value>,
-    name: &'a str,
-) -> ApiResult<Option<(&'a str, &'a str)>> {
+fn text<'a>(fields: &'a Map<String, Value>, name: &str) -> ApiResult<Option<&'a str>> {
     match fields.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(v)) if v.is_empty() => Ok(None),
-        Some(Value::String(v)) => Ok(Some((name, v.as_str()))),
+        Some(Value::String(v)) => Ok(Some(v.as_str())),
         Some(_) => Err(ApiError::invalid(name, format!("{name} must be a string"))),
     }
 }
@@ -100,7 +97,7 @@ pub(crate) fn serve(
 }
 
 fn submit(s: &Store, fields: &Map<String, Value>, now: i64) -> ApiResult<()> {
-    let Some((_, name)) = text(fields, "event_name")? else {
+    let Some(name) = text(fields, "event_name")? else {
         return Err(ApiError::missing("event_name", "event_name is required"));
     };
     let created_at = match fields.get("created_at") {
@@ -265,7 +262,12 @@ fn list(s: &Store, query: &Params) -> ApiResult<Value> {
         1,
         usize::try_from(MAX_PER_PAGE).unwrap_or(250),
     )?;
-    let contact = contact_for(s, intercom_id, user_id, email)?;
+    let contact = contact_for(
+        s,
+        intercom_id.map(|(_, v)| v),
+        user_id.map(|(_, v)| v),
+        email.map(|(_, v)| v),
+    )?;
     let contact_id = contact["id"].as_str().unwrap_or_default();
     let mut events = s.record_list(EVENTS, Some(contact_id))?;
     // Newest first, as Intercom lists them; events of one second in the order they came.
