@@ -14,6 +14,13 @@ pub enum Error {
     /// A database statement failed.
     #[error("the mirror database failed")]
     Database(#[from] rusqlite::Error),
+    /// The PostgreSQL store could not connect, or could not create or read its tables. `db`
+    /// is the URL without its password.
+    #[error("field `db`: cannot open the PostgreSQL mirror {db}: {message}")]
+    Connect { db: String, message: String },
+    /// A PostgreSQL statement failed.
+    #[error("the PostgreSQL mirror failed: {message}")]
+    Postgres { message: String },
     /// A bad argument: names the field and says what is allowed.
     #[error("field `{field}`: {message}")]
     Invalid {

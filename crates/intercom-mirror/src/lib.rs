@@ -23,6 +23,7 @@
 //! ```
 
 mod error;
+mod postgres;
 mod query;
 mod resource;
 mod sqlite;
@@ -31,10 +32,13 @@ pub mod sync;
 mod transcript;
 
 pub use error::Error;
+pub use postgres::PostgresStore;
 pub use query::{Count, CountGroup, Counts, Filter, GroupBy, Hit, Hits, Search};
 pub use resource::Resource;
 pub use sqlite::SqliteStore;
-pub use store::{Checkpoint, Freshness, ResourceFreshness, Stage, Store, Write, open_store};
+pub use store::{
+    Checkpoint, Freshness, ResourceFreshness, Stage, Store, Write, is_postgres_url, open_store,
+};
 pub use sync::{Progress, ResourceReport, SyncOptions, SyncReport, Syncer};
 pub use transcript::{Facets, facets, html_to_text};
 

@@ -108,7 +108,8 @@ impl Freshness {
     }
 }
 
-/// A mirror store. [`crate::SqliteStore`] is the embedded one.
+/// A mirror store. [`crate::SqliteStore`] is the embedded one, [`crate::PostgresStore`] the
+/// shared one.
 pub trait Store: Send + Sync {
     /// The stored `updated_at` of each of `ids` that the store holds.
     fn updated_at(&self, resource: Resource, ids: &[String])
@@ -146,14 +147,18 @@ pub trait Store: Send + Sync {
     fn size_on_disk(&self) -> Result<u64, Error>;
 }
 
-/// Opens the store `target` names: a file path for SQLite (created when missing). A
-/// `postgres://` URL names a PostgreSQL store, which this build does not have yet.
+/// Whether `target` names a PostgreSQL database (`postgres://…` or `postgresql://…`) rather
+/// than a SQLite file.
+pub fn is_postgres_url(target: &str) -> bool {
+    target.starts_with("postgres://") || target.starts_with("postgresql://")
+}
+
+/// Opens the store `target` names: a `postgres://` or `postgresql://` URL for a
+/// [`crate::PostgresStore`] (its tables created when missing), else a file path for a
+/// [`crate::SqliteStore`] (created when missing).
 pub fn open_store(target: &str) -> Result<Box<dyn Store>, Error> {
-    if target.starts_with("postgres://") || target.starts_with("postgresql://") {
-        return Err(Error::invalid(
-            "db",
-            "PostgreSQL stores are not built yet: give a SQLite file path",
-        ));
+    if is_postgres_url(target) {
+        return Ok(Box::new(crate::PostgresStore::open(target)?));
     }
     Ok(Box::new(crate::SqliteStore::open(target)?))
 }

@@ -1,8 +1,9 @@
 //! The store's questions over documents written directly: full text with ranking and snippets,
 //! filters, grouped counts, export, freshness and clear errors. Written against `&dyn Store`,
-//! so every store implementation runs the same checks.
+//! so every store implementation runs the same checks: SQLite in memory, and PostgreSQL
+//! when a test server is given (see `postgres.rs`).
 
-use intercom_mirror::{Count, Error, Filter, GroupBy, Resource, Search, SqliteStore, Store, Write};
+use intercom_mirror::{Checkpoint, Count, Error, Filter, GroupBy, Resource, Search, Store, Write};
 use serde_json::{Value, json};
 
 const DAY: i64 = 86_400;
@@ -92,10 +93,6 @@ fn fill(store: &dyn Store) {
             },
         )
         .unwrap();
-}
-
-fn sqlite() -> SqliteStore {
-    SqliteStore::in_memory().unwrap()
 }
 
 fn check_full_text_ranks_and_marks(store: &dyn Store) {
@@ -373,36 +370,66 @@ fn check_freshness(store: &dyn Store) {
     assert_eq!(fresh.describe(0), "never synced: run `intercom sync` first");
 }
 
+fn check_a_failed_write_leaves_nothing(store: &dyn Store) {
+    fill(store);
+    let docs = vec![
+        conversation(9, NOV_2, "open", "10", &[], "A new one"),
+        json!({"type": "conversation", "title": "no id"}),
+    ];
+    let cp: Checkpoint = serde_json::from_value(json!({
+        "stage": "paging", "since": null, "until": NOV_2, "next": null,
+        "last_complete": null, "finished_at": null
+    }))
+    .unwrap();
+    let error = store
+        .write(
+            Resource::Conversations,
+            Write {
+                upserts: &docs,
+                deletes: &["1".to_owned()],
+                seen: true,
+                checkpoint: Some(&cp),
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(error, Error::Unexpected { .. }), "{error:?}");
+    assert!(store.get(Resource::Conversations, "9").unwrap().is_none());
+    assert!(store.get(Resource::Conversations, "1").unwrap().is_some());
+    assert_eq!(store.checkpoint(Resource::Conversations).unwrap(), None);
+    assert_eq!(
+        store.finish_listing(Resource::Conversations).unwrap().len(),
+        4,
+        "nothing was marked seen"
+    );
+}
+
+/// Every check, as a test, against the stores `$open` (a function of the test's name) gives.
 macro_rules! store_tests {
-    ($store:expr) => {
+    ($open:path) => {
+        store_tests!(@one $open, full_text_ranks_and_marks, check_full_text_ranks_and_marks);
+        store_tests!(@one $open, filters, check_filters);
+        store_tests!(@one $open, counts, check_counts);
+        store_tests!(@one $open, export_and_removal, check_export_and_removal);
+        store_tests!(@one $open, errors_name_the_field, check_errors_name_the_field);
+        store_tests!(@one $open, freshness, check_freshness);
+        store_tests!(@one $open, a_failed_write_leaves_nothing, check_a_failed_write_leaves_nothing);
+    };
+    (@one $open:path, $name:ident, $check:ident) => {
         #[test]
-        fn full_text_ranks_and_marks() {
-            check_full_text_ranks_and_marks(&$store)
-        }
-        #[test]
-        fn filters() {
-            check_filters(&$store)
-        }
-        #[test]
-        fn counts() {
-            check_counts(&$store)
-        }
-        #[test]
-        fn export_and_removal() {
-            check_export_and_removal(&$store)
-        }
-        #[test]
-        fn errors_name_the_field() {
-            check_errors_name_the_field(&$store)
-        }
-        #[test]
-        fn freshness() {
-            check_freshness(&$store)
+        fn $name() {
+            if let Some(store) = $open(concat!(module_path!(), "::", stringify!($name))) {
+                $check(&store)
+            }
         }
     };
 }
 
 mod sqlite_store {
     use super::*;
-    store_tests!(sqlite());
+    store_tests!(crate::support::sqlite_store);
+}
+
+mod postgres_store {
+    use super::*;
+    store_tests!(crate::postgres::store);
 }

@@ -5,9 +5,92 @@ use std::collections::BTreeMap;
 
 use futures::TryStreamExt as _;
 use intercom_client::{Client, Config, PageStyle, Request};
-use intercom_mirror::{Resource, Store};
+use intercom_mirror::{
+    Checkpoint, Count, Counts, Error, Filter, Freshness, Hits, Resource, Search, Store, Write,
+};
 use intercom_sandbox::{DEFAULT_TOKEN, RunningSandbox, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
+
+/// A store under test, and what to clean up after it (a PostgreSQL schema), dropped after it.
+pub struct TestStore {
+    store: Box<dyn Store>,
+    _guard: Option<Box<dyn std::any::Any + Send + Sync>>,
+}
+
+impl TestStore {
+    pub fn new(store: Box<dyn Store>) -> TestStore {
+        TestStore {
+            store,
+            _guard: None,
+        }
+    }
+
+    pub fn with_guard(self, guard: Box<dyn std::any::Any + Send + Sync>) -> TestStore {
+        TestStore {
+            _guard: Some(guard),
+            ..self
+        }
+    }
+}
+
+/// So that a test takes `&store` as the `&dyn Store` it was written with.
+impl Store for TestStore {
+    fn updated_at(
+        &self,
+        resource: Resource,
+        ids: &[String],
+    ) -> Result<std::collections::HashMap<String, i64>, Error> {
+        self.store.updated_at(resource, ids)
+    }
+    fn write(&self, resource: Resource, write: Write<'_>) -> Result<u64, Error> {
+        self.store.write(resource, write)
+    }
+    fn checkpoint(&self, resource: Resource) -> Result<Option<Checkpoint>, Error> {
+        self.store.checkpoint(resource)
+    }
+    fn finish_listing(&self, resource: Resource) -> Result<Vec<String>, Error> {
+        self.store.finish_listing(resource)
+    }
+    fn count_created(&self, resource: Resource, from: i64, to: i64) -> Result<u64, Error> {
+        self.store.count_created(resource, from, to)
+    }
+    fn ids_created(&self, resource: Resource, from: i64, to: i64) -> Result<Vec<String>, Error> {
+        self.store.ids_created(resource, from, to)
+    }
+    fn median_created(&self, resource: Resource, from: i64, to: i64) -> Result<Option<i64>, Error> {
+        self.store.median_created(resource, from, to)
+    }
+    fn get(&self, resource: Resource, id: &str) -> Result<Option<Value>, Error> {
+        self.store.get(resource, id)
+    }
+    fn search(&self, search: &Search) -> Result<Hits, Error> {
+        self.store.search(search)
+    }
+    fn count(&self, count: &Count) -> Result<Counts, Error> {
+        self.store.count(count)
+    }
+    fn export(
+        &self,
+        resource: Resource,
+        filter: &Filter,
+        sink: &mut dyn FnMut(&Value) -> Result<(), Error>,
+    ) -> Result<u64, Error> {
+        self.store.export(resource, filter, sink)
+    }
+    fn freshness(&self) -> Result<Freshness, Error> {
+        self.store.freshness()
+    }
+    fn size_on_disk(&self) -> Result<u64, Error> {
+        self.store.size_on_disk()
+    }
+}
+
+/// An in-memory SQLite store.
+pub fn sqlite_store(_test: &str) -> Option<TestStore> {
+    Some(TestStore::new(Box::new(
+        intercom_mirror::SqliteStore::in_memory().unwrap(),
+    )))
+}
 
 pub struct Env {
     pub client: Client,

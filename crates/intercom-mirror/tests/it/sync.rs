@@ -1,6 +1,7 @@
 //! Syncs against the sandbox: a first sync mirrors it exactly; an incremental one after changes
 //! and deletions sends requests only for what changed and mirrors it exactly again; a sync
-//! stopped by a failing request resumes without fetching anything twice.
+//! stopped by a failing request resumes without fetching anything twice. Each runs into an
+//! in-memory SQLite store and, when a test server is given, a PostgreSQL one.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -8,11 +9,11 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use intercom_client::Request;
 use intercom_mirror::{
-    Count, Error, Filter, GroupBy, Resource, Search, SqliteStore, Stage, Store, SyncOptions, Syncer,
+    Count, Error, Filter, GroupBy, Resource, Search, Stage, Store, SyncOptions, Syncer,
 };
 use serde_json::json;
 
-use crate::support::Env;
+use crate::support::{Env, TestStore};
 
 /// Sync options with small pages (so paging and the removal check's halving are exercised)
 /// and a clock the test moves.
@@ -36,10 +37,8 @@ fn whole_fetches(log: &[String]) -> BTreeSet<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn a_first_sync_mirrors_the_sandbox_exactly() {
+async fn a_first_sync_mirrors_the_sandbox_exactly(store: TestStore) {
     let env = Env::start().await;
-    let store = SqliteStore::in_memory().unwrap();
     let clock = Arc::new(AtomicI64::new(now()));
     let report = Syncer::new(env.client.clone(), &store)
         .options(options(&clock))
@@ -87,10 +86,8 @@ async fn a_first_sync_mirrors_the_sandbox_exactly() {
     assert_eq!(counts.groups.iter().map(|g| g.count).sum::<u64>(), 80);
 }
 
-#[tokio::test]
-async fn an_incremental_sync_requests_only_what_changed_and_catches_deletions() {
+async fn an_incremental_sync_requests_only_what_changed_and_catches_deletions(store: TestStore) {
     let env = Env::start().await;
-    let store = SqliteStore::in_memory().unwrap();
     let clock = Arc::new(AtomicI64::new(now()));
     Syncer::new(env.client.clone(), &store)
         .options(options(&clock))
@@ -255,10 +252,8 @@ async fn an_incremental_sync_requests_only_what_changed_and_catches_deletions() 
     }
 }
 
-#[tokio::test]
-async fn a_sync_stopped_by_a_failing_request_resumes_without_fetching_twice() {
+async fn a_sync_stopped_by_a_failing_request_resumes_without_fetching_twice(store: TestStore) {
     let env = Env::start().await;
-    let store = SqliteStore::in_memory().unwrap();
     let clock = Arc::new(AtomicI64::new(now()));
     let conversations: Vec<String> = env
         .server_docs(Resource::Conversations)
@@ -338,4 +333,29 @@ async fn a_sync_stopped_by_a_failing_request_resumes_without_fetching_twice() {
     assert!(!contacts.full && !contacts.resumed);
     assert_eq!(contacts.received, 0);
     env.assert_mirror_equals_sandbox(&store).await;
+}
+
+/// Each sync test, as a test, against the stores `$open` (a function of the test's name) gives.
+macro_rules! sync_tests {
+    ($open:path) => {
+        sync_tests!(@one $open, a_first_sync_mirrors_the_sandbox_exactly);
+        sync_tests!(@one $open, an_incremental_sync_requests_only_what_changed_and_catches_deletions);
+        sync_tests!(@one $open, a_sync_stopped_by_a_failing_request_resumes_without_fetching_twice);
+    };
+    (@one $open:path, $name:ident) => {
+        #[tokio::test]
+        async fn $name() {
+            if let Some(store) = $open(concat!(module_path!(), "::", stringify!($name))) {
+                super::$name(store).await
+            }
+        }
+    };
+}
+
+mod sqlite {
+    sync_tests!(crate::support::sqlite_store);
+}
+
+mod postgres {
+    sync_tests!(crate::postgres::store);
 }
