@@ -16,9 +16,11 @@ use crate::output::{self, OutputMode};
 
 #[derive(Debug, Args)]
 pub struct DbArg {
-    /// The mirror: a SQLite file (created when missing). Default: $INTERCOM_MIRROR_DB, else
-    /// mirror.sqlite in the user's data directory (~/.local/share/intercom-agent-tools/).
-    #[arg(long, value_name = "PATH")]
+    /// The mirror: a SQLite file (created when missing), or a PostgreSQL URL
+    /// (postgres://user:password@host:5432/db; tables created when missing). Default:
+    /// $INTERCOM_MIRROR_DB, else mirror.sqlite in the user's data directory
+    /// (~/.local/share/intercom-agent-tools/).
+    #[arg(long, value_name = "PATH|URL")]
     db: Option<String>,
 }
 

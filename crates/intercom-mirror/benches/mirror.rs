@@ -4,6 +4,7 @@
 //! cargo bench -p intercom-mirror --bench mirror
 //! MIRROR_BENCH_SIZE=20000 MIRROR_BENCH_SYNC=300 MIRROR_BENCH_RATE=100 cargo bench -p intercom-mirror --bench mirror
 //! MIRROR_BENCH_SYNC=0 MIRROR_BENCH_DB=/tmp/m.sqlite cargo bench -p intercom-mirror --bench mirror  # part 2 only, mirror kept
+//! MIRROR_BENCH_SYNC=0 MIRROR_BENCH_DB=postgres://user:pw@127.0.0.1:5432/db cargo bench -p intercom-mirror --bench mirror  # part 2 on PostgreSQL
 //! ```
 //!
 //! 1. **Paced sync** (`MIRROR_BENCH_SYNC` contacts and conversations, default 600, against a
@@ -12,7 +13,10 @@
 //!    incremental sync after 1% changes and 0.1% deletions (its requests).
 //! 2. **Queries at scale** (`MIRROR_BENCH_SIZE` conversations and contacts, default 100,000,
 //!    mirrored from the sandbox with no rate limit, which also times an unpaced sync): p50/p99
-//!    of full-text searches and grouped counts, and the mirror's size on disk.
+//!    of full-text searches and grouped counts, and the mirror's size on disk. With
+//!    `MIRROR_BENCH_DB=postgres://…` the mirror is a `PostgresStore` (an empty database or
+//!    schema is filled; one that holds conversations is reused) and the size is
+//!    `pg_total_relation_size` of its tables.
 //! 3. **Tokens** (o200k) an agent spends on "how many conversations mentioned refunds last
 //!    month, by team": one `intercom_local_count` call versus the live tools (paging
 //!    `intercom_search_conversations` over the month, then `intercom_list_teams`), on the
@@ -192,16 +196,31 @@ async fn paced_sync(n: usize, rate: u32) -> (RunningSandbox, Client, std::path::
 
 async fn queries(n: usize) {
     println!("2. queries over a mirror of {n} conversations and {n} contacts");
-    // MIRROR_BENCH_DB: a mirror file to keep (and reuse when it exists) instead of a temporary one.
+    // MIRROR_BENCH_DB: a mirror file to keep (and reuse when it exists) instead of a temporary
+    // one, or a PostgreSQL URL (`postgres://…`; reused when it holds conversations, else filled).
     let kept = std::env::var_os("MIRROR_BENCH_DB").map(std::path::PathBuf::from);
     let path = kept.clone().unwrap_or_else(|| temp_db("scale"));
-    let reuse = kept.is_some() && path.exists();
-    let store = SqliteStore::open(&path).unwrap();
-    if reuse {
-        println!("  reusing the mirror at {}", path.display());
+    let url = path.to_string_lossy().into_owned();
+    let postgres = intercom_mirror::is_postgres_url(&url);
+    let (store, name): (Box<dyn Store>, String) = if postgres {
+        let store = intercom_mirror::PostgresStore::open(&url).unwrap();
+        let name = format!("{store:?}");
+        (Box::new(store), name)
     } else {
+        (
+            Box::new(SqliteStore::open(&path).unwrap()),
+            path.display().to_string(),
+        )
+    };
+    let reuse = store.count(&Count::new(Filter::default())).unwrap().total > 0;
+    if reuse {
+        println!("  reusing the mirror at {name}");
+    } else if postgres {
+        println!("  into {name}");
+    }
+    if !reuse {
         let (running, client) = sandbox(n, 1_000_000_000).await;
-        let report = Syncer::new(client.clone(), &store).run().await.unwrap();
+        let report = Syncer::new(client.clone(), &*store).run().await.unwrap();
         println!(
             "  unpaced sync over loopback: {} requests in {:.1} s ({:.0}/s)",
             report.requests, report.seconds, report.requests_per_second
@@ -274,13 +293,18 @@ async fn queries(n: usize) {
     });
     let bytes = store.size_on_disk().unwrap();
     println!(
-        "  mirror on disk: {:.1} MB ({} bytes, {:.1} KB per conversation and contact)",
+        "  mirror on disk{}: {:.1} MB ({} bytes, {:.1} KB per conversation and contact)",
+        if postgres {
+            " (pg_total_relation_size of its tables)"
+        } else {
+            ""
+        },
         bytes as f64 / 1e6,
         bytes,
         bytes as f64 / 1024.0 / (2 * n) as f64
     );
     drop(store);
-    if kept.is_none() {
+    if kept.is_none() && !postgres {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }

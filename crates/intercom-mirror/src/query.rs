@@ -173,7 +173,8 @@ pub struct Hit {
     /// The matching words in context, marked `[like this]` (text searches only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
-    /// BM25 relevance: lower is better (text searches only).
+    /// Relevance, lower is better (text searches only): BM25 in the SQLite store, `ts_rank`
+    /// negated in the PostgreSQL one; compare ranks within one store.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rank: Option<f64>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]

@@ -3,12 +3,16 @@
 //!
 //! The mirror file is the one [`use_mirror_at`] set for the client, else
 //! `intercom_mirror::default_db_path()` (`$INTERCOM_MIRROR_DB`, or the user's data directory).
+//! A `postgres://` URL in its place names a PostgreSQL mirror, which several servers can share.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use intercom_client::{Client, Request};
 use intercom_mirror::{Count, Filter, GroupBy, Resource, Search, SqliteStore, Store};
+
+/// An open mirror, shared by the tools' calls.
+type Shared = Arc<dyn Store>;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde_json::{Value, json};
@@ -207,7 +211,7 @@ struct MirrorDb(Arc<Mutex<Slot>>);
 #[derive(Default)]
 struct Slot {
     path: Option<PathBuf>,
-    store: Option<Arc<SqliteStore>>,
+    store: Option<Shared>,
 }
 
 /// Makes the `mirror` tools called with `client` (and its clones) read the mirror at `path`.
@@ -222,7 +226,7 @@ pub fn use_mirror_at(client: &Client, path: impl Into<PathBuf>) {
     };
 }
 
-fn store(tool: &Tool, client: &Client) -> Result<Arc<SqliteStore>, ToolError> {
+fn store(tool: &Tool, client: &Client) -> Result<Shared, ToolError> {
     let db = client.extension(MirrorDb::default);
     let mut slot =
         db.0.lock()
@@ -235,6 +239,14 @@ fn store(tool: &Tool, client: &Client) -> Result<Arc<SqliteStore>, ToolError> {
         .clone()
         .or_else(intercom_mirror::default_db_path)
         .ok_or_else(|| response(tool, "no data directory for the mirror (HOME is not set): set INTERCOM_MIRROR_DB to its file"))?;
+    // A PostgreSQL URL (`INTERCOM_MIRROR_DB=postgres://…`): the mirror replicas share.
+    let target = path.to_string_lossy();
+    if intercom_mirror::is_postgres_url(&target) {
+        let store: Shared =
+            Arc::from(intercom_mirror::open_store(&target).map_err(|e| mirror_error(tool, e))?);
+        slot.store = Some(store.clone());
+        return Ok(store);
+    }
     if !path.exists() {
         return Err(response(
             tool,
@@ -244,7 +256,7 @@ fn store(tool: &Tool, client: &Client) -> Result<Arc<SqliteStore>, ToolError> {
             ),
         ));
     }
-    let store = Arc::new(SqliteStore::open(&path).map_err(|e| mirror_error(tool, e))?);
+    let store: Shared = Arc::new(SqliteStore::open(&path).map_err(|e| mirror_error(tool, e))?);
     slot.store = Some(store.clone());
     Ok(store)
 }
@@ -333,11 +345,11 @@ fn filter(tool: &Tool, args: &Args) -> Result<(Resource, Filter), ToolError> {
 async fn ask<T: Send + 'static>(
     tool: &Tool,
     client: &Client,
-    query: impl FnOnce(&SqliteStore) -> Result<T, intercom_mirror::Error> + Send + 'static,
+    query: impl FnOnce(&dyn Store) -> Result<T, intercom_mirror::Error> + Send + 'static,
 ) -> Result<(T, String), ToolError> {
     let store = store(tool, client)?;
     let (answer, fresh) = tokio::task::spawn_blocking(move || {
-        let answer = query(&store)?;
+        let answer = query(&*store)?;
         let fresh = store.freshness()?.describe(now().as_second());
         Ok::<_, intercom_mirror::Error>((answer, fresh))
     })
