@@ -125,3 +125,104 @@ async fn without_a_mirror_the_tools_say_to_sync_first() {
     );
     env.stop().await;
 }
+
+/// The test PostgreSQL server (`INTERCOM_TEST_POSTGRES`, set by `.ci/postgres.sh`); `None`
+/// after a SKIPPED line when it is not set, a failure when `INTERCOM_REQUIRE_SDK_TESTS=1`.
+fn postgres_server(test: &str) -> Option<String> {
+    let url = std::env::var("INTERCOM_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty());
+    if url.is_none() {
+        assert!(
+            !std::env::var("INTERCOM_REQUIRE_SDK_TESTS").is_ok_and(|v| v == "1"),
+            "{test}: INTERCOM_TEST_POSTGRES is not set and INTERCOM_REQUIRE_SDK_TESTS=1 requires the PostgreSQL tests"
+        );
+        eprintln!(
+            "SKIPPED {test}: no PostgreSQL server (INTERCOM_TEST_POSTGRES is not set; .ci/postgres.sh sets it)"
+        );
+    }
+    url
+}
+
+/// Runs `sql` on the server from a thread of its own (the `postgres` crate must not run on a
+/// runtime's thread).
+fn postgres_execute(url: &str, sql: String) {
+    let url = url.to_owned();
+    std::thread::spawn(move || {
+        postgres::Client::connect(&url, postgres::NoTls)
+            .unwrap()
+            .batch_execute(&sql)
+            .unwrap()
+    })
+    .join()
+    .unwrap();
+}
+
+#[tokio::test]
+async fn mirror_tools_answer_from_postgres_as_from_sqlite() {
+    let Some(server) = postgres_server("mirror_tools_answer_from_postgres_as_from_sqlite") else {
+        return;
+    };
+    let (env, path) = mirrored("postgres").await;
+    let schema = format!("tools_mirror_test_{}", std::process::id());
+    postgres_execute(&server, format!("CREATE SCHEMA {schema}"));
+    let join = if server.contains('?') { '&' } else { '?' };
+    let url = format!("{server}{join}options=-csearch_path%3D{schema}");
+    let store = intercom_mirror::PostgresStore::open(&url).unwrap();
+    intercom_mirror::Syncer::new(env.client.clone(), &store)
+        .run()
+        .await
+        .unwrap();
+    drop(store);
+    env.clear_log().await;
+
+    let questions = [
+        (
+            "intercom_local_count",
+            json!({"text": "refund", "group_by": "team"}),
+        ),
+        ("intercom_local_count", json!({"group_by": "month"})),
+        (
+            "intercom_local_count",
+            json!({"text": "\"duplicate payment\"", "group_by": "state"}),
+        ),
+        (
+            "intercom_local_search",
+            json!({"text": "refund OR invoice", "limit": 50}),
+        ),
+    ];
+    let mut answers = Vec::new();
+    for target in [path.to_string_lossy().into_owned(), url.clone()] {
+        intercom_tools::use_mirror_at(&env.client, &target);
+        let mut these = Vec::new();
+        for (tool, args) in &questions {
+            let mut answer = env.call(tool, args.clone()).await;
+            assert!(
+                answer["mirror"].as_str().unwrap().starts_with("synced "),
+                "{answer}"
+            );
+            answer.as_object_mut().unwrap().remove("mirror");
+            if let Some(hits) = answer["hits"].as_array_mut() {
+                // Ranks differ between stores (BM25, ts_rank): the same documents match.
+                let mut ids: Vec<String> = hits
+                    .iter()
+                    .map(|h| h["id"].as_str().unwrap().to_owned())
+                    .collect();
+                ids.sort();
+                answer["hits"] = json!(ids);
+            }
+            these.push(answer);
+        }
+        answers.push(these);
+    }
+    assert_eq!(answers[0], answers[1], "SQLite, then PostgreSQL");
+    assert!(answers[1][0]["total"].as_u64().unwrap() > 0);
+    assert_eq!(
+        env.take_log().await,
+        Vec::<String>::new(),
+        "no request reached the API"
+    );
+    env.stop().await;
+    postgres_execute(&server, format!("DROP SCHEMA {schema} CASCADE"));
+    let _ = std::fs::remove_file(path);
+}
