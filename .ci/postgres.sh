@@ -5,7 +5,8 @@
 #   .ci/postgres.sh CMD ARGS...     # runs CMD with the server up, then stops it
 #
 # Installs PostgreSQL with apt-get when no server binaries are found, makes a cluster in a
-# fresh directory under target/postgres/, starts it on 127.0.0.1 on a free port (password
+# fresh directory under target/postgres/ (or /tmp when the postgres user cannot reach the
+# checkout), starts it on 127.0.0.1 on a free port (password
 # authentication, fsync off: the data is disposable), creates the role `intercom` and the
 # database `intercom_test`, and exports
 #   INTERCOM_TEST_POSTGRES=postgres://intercom:PASSWORD@127.0.0.1:PORT/intercom_test
@@ -47,6 +48,12 @@ pg_ci_start() {
     id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
     chown postgres "$PG_CI_DIR"
     run=(runuser -u postgres --)
+    # A checkout the postgres user cannot reach (under /root, say): the cluster goes to /tmp.
+    if ! "${run[@]}" test -w "$PG_CI_DIR"; then
+      rmdir "$PG_CI_DIR"
+      PG_CI_DIR="$(mktemp -d /tmp/intercom-postgres.XXXXXX)"
+      chown postgres "$PG_CI_DIR"
+    fi
   fi
   PG_CI_RUN=("${run[@]}")
   PG_CI_BIN="$bin"
