@@ -23,8 +23,10 @@
 //! [`intercom_client::Pages::next_request`]) in one transaction; every whole conversation is
 //! written as it arrives. A run that stops (a request failing for good, the process killed)
 //! leaves the checkpoint of the last page written: the next run goes on from there, within the
-//! same window, and refetches no conversation it already holds at that `updated_at`. The
-//! removal check is not checkpointed inside; it starts again (from its first count).
+//! same window, and refetches no conversation it already holds at that `updated_at`. A
+//! listing by page number (companies, articles) starts again from its first page instead, as
+//! a deletion in between would shift its pages, and forgets what it had seen. The removal check is not checkpointed inside;
+//! it starts again (from its first count).
 //!
 //! **Rate.** Requests go through the client, so they are paced by `X-RateLimit-*` and the
 //! shared budget across processes; whole conversations are fetched
@@ -364,11 +366,20 @@ impl<'a> Syncer<'a> {
         tally: &mut Tally,
     ) -> Result<(), Error> {
         let style = Self::style(resource);
-        let start = match cp.next.clone() {
-            Some(next) if resumed => next,
-            _ => self.first(resource, cp.since).0,
-        };
         let listing = matches!(resource.walk(), Walk::List { .. });
+        // A listing by page number starts again from its first page: an item deleted since
+        // the interruption would shift the later pages, and the items moved onto a page
+        // already read would go unseen and be removed. What was seen before stays seen.
+        let restart = listing && matches!(style, PageStyle::PageNumber { .. });
+        let start = match cp.next.clone() {
+            Some(next) if resumed && !restart => next,
+            _ => {
+                if resumed && restart {
+                    self.store.restart_listing(resource)?;
+                }
+                self.first(resource, cp.since).0
+            }
+        };
         let key = style.items_key().to_owned();
         let mut pages = self.client.paginate(start, style);
         let mut first = true;
