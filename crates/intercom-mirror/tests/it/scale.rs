@@ -5,6 +5,9 @@
 //!
 //! ```sh
 //! MIRROR_SCALE=100000 cargo test --release -p intercom-mirror --test it scale -- --nocapture
+//! # keep the mirror, then time queries over it:
+//! MIRROR_SCALE=100000 MIRROR_SCALE_DB=/tmp/m100k.sqlite cargo test --release -p intercom-mirror --test it scale -- --nocapture
+//! MIRROR_BENCH_DB=/tmp/m100k.sqlite MIRROR_BENCH_SYNC=0 cargo bench -p intercom-mirror --bench mirror
 //! ```
 //!
 //! At scale the comparison reads every contact and conversation's id and `updated_at` from
@@ -80,11 +83,17 @@ async fn a_large_workspace_syncs_once_then_catches_up_on_what_changed() {
         (n / 10).max(20),
         started.elapsed().as_secs_f64()
     );
-    let path = std::env::temp_dir().join(format!(
-        "intercom-mirror-scale-{}-{n}.sqlite",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_file(&path);
+    // MIRROR_SCALE_DB keeps the mirror for the bench's queries (MIRROR_BENCH_DB).
+    let kept = std::env::var_os("MIRROR_SCALE_DB").map(std::path::PathBuf::from);
+    let path = kept.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!(
+            "intercom-mirror-scale-{}-{n}.sqlite",
+            std::process::id()
+        ))
+    });
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
     let store = SqliteStore::open(&path).unwrap();
     let clock = Arc::new(AtomicI64::new(now()));
     let options = || {
@@ -252,7 +261,9 @@ async fn a_large_workspace_syncs_once_then_catches_up_on_what_changed() {
         store.size_on_disk().unwrap() as f64 / 1e6
     );
     drop(store);
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    if kept.is_none() {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
     }
 }
