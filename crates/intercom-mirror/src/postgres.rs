@@ -962,6 +962,18 @@ impl Store for PostgresStore {
         })
     }
 
+    fn restart_listing(&self, resource: Resource) -> Result<(), Error> {
+        self.call(move |conn| {
+            conn.client
+                .execute(
+                    "DELETE FROM mirror_sync_seen WHERE resource = $1",
+                    &[&resource.as_str()],
+                )
+                .map_err(db)?;
+            Ok(())
+        })
+    }
+
     fn count_created(&self, resource: Resource, from: i64, to: i64) -> Result<u64, Error> {
         self.call(move |conn| {
             let stmt = conn

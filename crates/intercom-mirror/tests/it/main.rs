@@ -2,6 +2,8 @@
 //! the store's questions over documents written directly.
 
 mod postgres;
+mod rate;
+mod scale;
 mod store;
 mod support;
 mod sync;
