@@ -10,9 +10,9 @@
 //! snippets ([`Store::search`]), counts grouped by state, team, admin, tag or period
 //! ([`Store::count`]), and streaming export ([`Store::export`]). [`SqliteStore`] is the embedded
 //! implementation (SQLite with FTS5); [`PostgresStore`] the shared one, for several processes or
-//! replicas (PostgreSQL with `tsvector` full text; see its module for the tables, concurrency
-//! and how its full text differs). [`open_store`] opens either, from a path or a
-//! `postgres://` URL.
+//! replicas (PostgreSQL with `tsvector` full text; its page says what tables it creates, how
+//! it handles concurrency and how its full text differs). [`open_store`] opens either, from a
+//! path or a `postgres://` URL.
 //!
 //! ```no_run
 //! # async fn demo(client: intercom_client::Client) -> Result<(), intercom_mirror::Error> {

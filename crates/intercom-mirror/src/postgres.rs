@@ -1,57 +1,5 @@
 //! The shared store: a PostgreSQL database, for several processes or replicas at once.
-//!
-//! # Tables
-//!
-//! Created on first open in the connection's current schema (the first of `search_path`;
-//! `?options=-csearch_path%3Dmirror` in the URL picks another), under an advisory lock so that
-//! replicas starting together do not race, and recorded as schema version
-//! [`PostgresStore::SCHEMA_VERSION`] in `mirror_schema` (a newer version is refused):
-//! `mirror_items` holds every document as Intercom returned it (`doc`, the JSON text as it came)
-//! beside the columns questions filter and group on, its plain-text transcript (`body`) and a
-//! generated `tsvector` column (`search`: the title weighted `A`, the transcript `D`) with a
-//! GIN index; `mirror_item_tags` and `mirror_item_contacts` hold the lists (deleted with their
-//! document); `mirror_sync_state` keeps each resource's [`Checkpoint`] and `mirror_sync_seen`
-//! what a listing saw.
-//!
-//! # Concurrency
-//!
-//! Every [`Store::write`] and [`Store::finish_listing`] is one transaction; documents are
-//! upserted with `INSERT … ON CONFLICT`, so two writers of the same document never lose one
-//! write or fail on a duplicate, and a checkpoint is committed with the page it follows or not
-//! at all. A transaction that the server aborts for a deadlock or a serialization failure is
-//! run again (up to five times). Each store holds one connection; one process may share one
-//! store between threads (calls are served in turn), several processes each open their own.
-//!
-//! # Why a thread
-//!
-//! The [`Store`] trait is synchronous, and the sync engine, the CLI and the MCP tools call it
-//! from async code on tokio runtimes, current-thread ones included (`#[tokio::test]`, the
-//! CLI's). The `postgres` crate drives its connection with a private tokio runtime and
-//! panics when it is used (or dropped) on a thread that runs a runtime. So the connection lives
-//! on a thread the store owns, which runs no runtime of its own but the crate's: each call
-//! sends a job there over a channel and waits for its answer, as a call to the SQLite store
-//! waits for its file. [`Store::export`] fetches keyset pages of 500 documents (ordered by
-//! `created_at`, `id`) and hands each to the sink on the caller's thread between pages, so
-//! neither the whole table nor a long transaction is held, and a sink may call the store. A
-//! closed connection is opened again before the next call.
-//!
-//! # Full text: how it differs from the SQLite store
-//!
-//! The query language is the same (plain words all required, `"a phrase"`, `word*`, `OR`,
-//! `AND`, `NOT`, parentheses), translated to a `tsquery` with the `simple` configuration: words
-//! are lower-cased but neither stemmed nor dropped as stop words, as in SQLite's `unicode61`.
-//! The differences: accents are kept (`café` does not match `cafe`); PostgreSQL's parser keeps
-//! e-mail addresses, URLs, numbers like `3.5` and hyphenated words whole (as well as in parts
-//! for the hyphenated), where FTS5 splits them at punctuation; `NEAR(…)` is refused; the rank
-//! is `ts_rank` (frequency, title four times the transcript, negated so that lower is better
-//! as with BM25), not BM25; snippets come from `ts_headline` (up to two fragments of up to 12
-//! words, joined by `…`). Words matched and counts agree for ordinary words and phrases.
-//!
-//! # TLS
-//!
-//! Not supported yet: connect over loopback, a Unix socket or a trusted network. A URL asking
-//! for TLS (`sslmode=require`) is refused rather than connected in plain text; the default
-//! (`prefer`, as libpq) connects without it.
+//! The design, tables and differences are documented on [`PostgresStore`].
 
 use std::collections::HashMap;
 use std::str::FromStr as _;
@@ -150,7 +98,60 @@ const CONTACT: &str =
 const DELETE: &str = "DELETE FROM mirror_items WHERE resource = $1 AND id = ANY($2)";
 const SAVE_CHECKPOINT: &str = "INSERT INTO mirror_sync_state (resource, checkpoint) VALUES ($1, $2) ON CONFLICT (resource) DO UPDATE SET checkpoint = excluded.checkpoint";
 
-/// A mirror in a PostgreSQL database (see the [module documentation](self)).
+/// A mirror in a PostgreSQL database, shared by several processes or replicas.
+///
+/// # Tables
+///
+/// Created on first open in the connection's current schema (the first of `search_path`;
+/// `?options=-csearch_path%3Dmirror` in the URL picks another), under an advisory lock so that
+/// replicas starting together do not race, and recorded as schema version
+/// [`PostgresStore::SCHEMA_VERSION`] in `mirror_schema` (a newer version is refused):
+/// `mirror_items` holds every document as Intercom returned it (`doc`, the JSON text as it came)
+/// beside the columns questions filter and group on, its plain-text transcript (`body`) and a
+/// generated `tsvector` column (`search`: the title weighted `A`, the transcript `D`) with a
+/// GIN index; `mirror_item_tags` and `mirror_item_contacts` hold the lists (deleted with their
+/// document); `mirror_sync_state` keeps each resource's [`Checkpoint`] and `mirror_sync_seen`
+/// what a listing saw.
+///
+/// # Concurrency
+///
+/// Every [`Store::write`] and [`Store::finish_listing`] is one transaction; documents are
+/// upserted with `INSERT … ON CONFLICT`, so two writers of the same document never lose one
+/// write or fail on a duplicate, and a checkpoint is committed with the page it follows or not
+/// at all. A transaction that the server aborts for a deadlock or a serialization failure is
+/// run again (up to five times). Each store holds one connection; one process may share one
+/// store between threads (calls are served in turn), several processes each open their own.
+///
+/// # Why a thread
+///
+/// The [`Store`] trait is synchronous, and the sync engine, the CLI and the MCP tools call it
+/// from async code on tokio runtimes, current-thread ones included (`#[tokio::test]`, the
+/// CLI's). The `postgres` crate drives its connection with a private tokio runtime and
+/// panics when it is used (or dropped) on a thread that runs a runtime. So the connection lives
+/// on a thread the store owns, which runs no runtime of its own but the crate's: each call
+/// sends a job there over a channel and waits for its answer, as a call to the SQLite store
+/// waits for its file. [`Store::export`] fetches keyset pages of 500 documents (ordered by
+/// `created_at`, `id`) and hands each to the sink on the caller's thread between pages, so
+/// neither the whole table nor a long transaction is held, and a sink may call the store. A
+/// closed connection is opened again before the next call.
+///
+/// # Full text: how it differs from the SQLite store
+///
+/// The query language is the same (plain words all required, `"a phrase"`, `word*`, `OR`,
+/// `AND`, `NOT`, parentheses), translated to a `tsquery` with the `simple` configuration: words
+/// are lower-cased but neither stemmed nor dropped as stop words, as in SQLite's `unicode61`.
+/// The differences: accents are kept (`café` does not match `cafe`); PostgreSQL's parser keeps
+/// e-mail addresses, URLs, numbers like `3.5` and hyphenated words whole (as well as in parts
+/// for the hyphenated), where FTS5 splits them at punctuation; `NEAR(…)` is refused; the rank
+/// is `ts_rank` (frequency, title four times the transcript, negated so that lower is better
+/// as with BM25), not BM25; snippets come from `ts_headline` (up to two fragments of up to 12
+/// words, joined by `…`). Words matched and counts agree for ordinary words and phrases.
+///
+/// # TLS
+///
+/// Not supported yet: connect over loopback, a Unix socket or a trusted network. A URL asking
+/// for TLS (`sslmode=require`) is refused rather than connected in plain text; the default
+/// (`prefer`, as libpq) connects without it.
 pub struct PostgresStore {
     jobs: Option<mpsc::Sender<Job>>,
     thread: Option<JoinHandle<()>>,
