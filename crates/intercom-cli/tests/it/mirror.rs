@@ -153,3 +153,85 @@ fn local_commands_refuse_bad_input_naming_the_field() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--db postgres://…`: the same sync and the same answers as a SQLite file, from a schema of
+/// the test server (`INTERCOM_TEST_POSTGRES`, set by `.ci/postgres.sh`; SKIPPED without it, a
+/// failure with `INTERCOM_REQUIRE_SDK_TESTS=1`), dropped at the end.
+#[test]
+fn a_postgres_db_answers_as_a_sqlite_file() {
+    let test = "a_postgres_db_answers_as_a_sqlite_file";
+    let Some(server) = std::env::var("INTERCOM_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        assert!(
+            !std::env::var("INTERCOM_REQUIRE_SDK_TESTS").is_ok_and(|v| v == "1"),
+            "{test}: INTERCOM_TEST_POSTGRES is not set and INTERCOM_REQUIRE_SDK_TESTS=1 requires the PostgreSQL tests"
+        );
+        eprintln!(
+            "SKIPPED {test}: no PostgreSQL server (INTERCOM_TEST_POSTGRES is not set; .ci/postgres.sh sets it)"
+        );
+        return;
+    };
+    let schema = format!("cli_mirror_test_{}", std::process::id());
+    let mut admin = postgres::Client::connect(&server, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!(
+            "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+        ))
+        .unwrap();
+    let join = if server.contains('?') { '&' } else { '?' };
+    let url = format!("{server}{join}options=-csearch_path%3D{schema}");
+    let dir = dir("postgres");
+    let file = dir.join("m.sqlite");
+    let file = file.to_str().unwrap();
+
+    let mut outputs = Vec::new();
+    for db in [file, url.as_str()] {
+        let report = json(&intercom(&["sync", "--sandbox", "--db", db, "--json"]));
+        assert!(report["requests"].as_u64().unwrap() > 0, "{report}");
+        let mut these = Vec::new();
+        for args in [
+            &["count", "--text", "refund", "--group-by", "team"][..],
+            &["count", "--group-by", "month"],
+            &[
+                "count",
+                "--text",
+                "\"duplicate payment\"",
+                "--group-by",
+                "state",
+            ],
+        ] {
+            let mut answer = json(&intercom(&[&["local"], args, &["--db", db]].concat()));
+            answer.as_object_mut().unwrap().remove("mirror");
+            these.push(answer.to_string());
+        }
+        // Export streams the same documents in the same order, byte for byte.
+        let export = intercom(&["local", "export", "--db", db, "--resource", "contacts"]);
+        assert!(export.status.success(), "{}", stderr(&export));
+        these.push(stdout(&export));
+        outputs.push(these);
+    }
+    assert_eq!(outputs[0], outputs[1], "SQLite, then PostgreSQL");
+    assert_eq!(outputs[1][3].lines().count(), 50, "every contact exported");
+
+    // The password of the URL shows nowhere, not even when the server refuses it.
+    let config: postgres::Config = server.parse().unwrap();
+    let password = String::from_utf8_lossy(config.get_password().unwrap()).into_owned();
+    let wrong = url.replacen(&format!(":{password}@"), ":hunter2-s3cret@", 1);
+    let refused = intercom(&["local", "status", "--db", &wrong]);
+    assert!(!refused.status.success());
+    let message = stderr(&refused);
+    assert!(
+        message.starts_with("error: field `db`: cannot open the PostgreSQL mirror postgres://"),
+        "{message}"
+    );
+    assert!(!message.contains("hunter2-s3cret"), "{message}");
+    let status = intercom(&["local", "status", "--db", &url]);
+    assert!(!stdout(&status).contains(&password) && !stderr(&status).contains(&password));
+
+    admin
+        .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+        .unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}
