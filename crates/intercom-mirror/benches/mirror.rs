@@ -291,6 +291,11 @@ async fn queries(n: usize) {
             .unwrap()
             .total
     });
+    time(
+        "freshness (every mirror tool answer reads it)",
+        runs,
+        || store.freshness().unwrap().resources.len() as u64,
+    );
     let bytes = store.size_on_disk().unwrap();
     println!(
         "  mirror on disk{}: {:.1} MB ({} bytes, {:.1} KB per conversation and contact)",
