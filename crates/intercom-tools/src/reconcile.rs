@@ -590,14 +590,26 @@ pub async fn send_until(
         ));
     }
     let row = ledger.begin(&fingerprint, tool.name, started);
+    // Whether the call was cancelled: its caller is then gone, and a write that landed stays
+    // open in the ledger (applied, untold) for the next identical call to find.
+    let was_cancelled = std::sync::atomic::AtomicBool::new(false);
+    let cancelled = async {
+        cancelled.await;
+        was_cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
+    };
     let result = settle(tool, args, client, request, cancelled, started, how).await;
+    let applied = if was_cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+        AttemptState::AppliedUntold
+    } else {
+        AttemptState::Applied
+    };
     ledger.finish(
         row,
         match &result {
-            Ok(_) => AttemptState::Applied,
+            Ok(_) => applied,
             Err(e) => match e.applied() {
                 Some(Applied::No) => AttemptState::NotApplied,
-                Some(Applied::Yes) => AttemptState::Applied,
+                Some(Applied::Yes) => applied,
                 _ => AttemptState::Unknown,
             },
         },
