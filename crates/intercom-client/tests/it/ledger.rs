@@ -72,7 +72,11 @@ fn a_write_applied_but_never_told_stays_open_until_the_next_identical_one() {
     );
     let row = ledger.begin(&fp, "intercom_create_contact_note", 10);
     ledger.finish(row, AttemptState::AppliedUntold);
-    assert_eq!(ledger.unsettled(&fp), Some(10), "looked for by the next call");
+    assert_eq!(
+        ledger.unsettled(&fp),
+        Some(10),
+        "looked for by the next call"
+    );
     // The next call found it and answered it: settled.
     let row = ledger.begin(&fp, "intercom_create_contact_note", 20);
     ledger.finish(row, AttemptState::Applied);

@@ -8,6 +8,28 @@ use serde_json::{Value, json};
 
 use crate::harness::Env;
 
+/// A tool that makes several requests is a workflow; today every one is a read, so a later
+/// step's failure has no earlier write to report. A workflow that writes must say, when a
+/// step fails, what the earlier steps applied (e.g. "the reply was sent (applied: yes); the
+/// close failed (applied: unknown)"), not only the failed request's verdict: this test stops
+/// one from being added without that.
+#[test]
+fn every_tool_that_makes_several_requests_only_reads() {
+    let registry = Registry::builtin();
+    let writing: Vec<&str> = registry
+        .tools()
+        .iter()
+        .filter(|t| matches!(t.handler, intercom_tools::spec::Handler::Workflow { .. }))
+        .filter(|t| !t.annotations.read_only)
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(
+        writing,
+        Vec::<&str>::new(),
+        "a workflow that writes needs a verdict for every step it applied"
+    );
+}
+
 #[test]
 fn every_write_that_is_not_idempotent_is_classified() {
     let registry = Registry::builtin();
