@@ -20,13 +20,15 @@ use crate::{Decision, RetryPolicy};
 /// Longest raw (non-JSON) error body kept in [`ApiError::raw_body`].
 const RAW_BODY_LIMIT: usize = 4096;
 
-/// A 2xx response.
+/// A successful answer: a 2xx, or a redirect (3xx with a `Location`), which is not followed.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Response {
     pub status: u16,
     pub request_id: Option<String>,
-    /// `null` for an empty body (204).
+    /// The JSON body; `null` for an empty body (204); a string for a `text/plain` body (a call's
+    /// transcript); for a redirect, `{"type": "redirect", "status": 302, "location": "…"}`
+    /// (a call's recording: `location` is its signed download address).
     pub body: Value,
     /// Every response header (`Location`, `Link`, the rate-limit headers, ...).
     pub headers: HeaderMap,
@@ -120,8 +122,12 @@ impl Client {
             ))
         })?;
         // The per-attempt timeout is the clock's (`Clock::timeout`), so tests can simulate hangs.
+        // Redirects are answers, not followed: Intercom redirects a download (a call's
+        // recording) to a signed address on its file host, which is what the caller wants;
+        // following it would fetch audio, and would carry the request to another host.
         let http = reqwest::Client::builder()
             .user_agent(user_agent)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Transport {
                 url: config.base_url.clone(),
@@ -374,8 +380,11 @@ impl Client {
                 }
             };
             if let Attempt::Answered {
-                status: 200..=299, ..
+                status, headers, ..
             } = &result
+                && ((200..=299).contains(status)
+                    || ((300..=399).contains(status)
+                        && headers.contains_key(http::header::LOCATION)))
             {
                 return answered_ok(result, &shown_url);
             }
@@ -653,8 +662,22 @@ fn answered_ok(result: Attempt, url: &str) -> Result<Response, Error> {
     else {
         unreachable!("only called with an answer");
     };
-    let value = if body.iter().all(u8::is_ascii_whitespace) {
+    let content_type = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let value = if (300..=399).contains(&status) {
+        let location = headers
+            .get(http::header::LOCATION)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        serde_json::json!({"type": "redirect", "status": status, "location": location})
+    } else if body.iter().all(u8::is_ascii_whitespace) {
         Value::Null
+    } else if content_type.starts_with("text/plain") {
+        // A file Intercom answers as text (a call's transcript). Other non-JSON answers (an
+        // HTML page from a proxy) stay decode errors.
+        Value::String(String::from_utf8_lossy(&body).into_owned())
     } else {
         serde_json::from_slice(&body).map_err(|source| Error::Decode {
             url: url.to_owned(),

@@ -404,6 +404,14 @@ impl Store for SqliteStore {
         Ok(gone)
     }
 
+    fn restart_listing(&self, resource: Resource) -> Result<(), Error> {
+        self.conn().execute(
+            "DELETE FROM sync_seen WHERE resource = ?",
+            [resource.as_str()],
+        )?;
+        Ok(())
+    }
+
     fn count_created(&self, resource: Resource, from: i64, to: i64) -> Result<u64, Error> {
         Ok(self.conn().prepare_cached(
             "SELECT count(*) FROM items WHERE resource = ? AND created_at >= ? AND created_at < ?",

@@ -121,6 +121,9 @@ pub trait Store: Send + Sync {
     /// Removes the resource's documents that the current listing did not see, forgets what it
     /// saw, and returns the ids removed.
     fn finish_listing(&self, resource: Resource) -> Result<Vec<String>, Error>;
+    /// Forgets what the current listing of the resource has seen, removing nothing: a listing
+    /// that starts again from its first page.
+    fn restart_listing(&self, resource: Resource) -> Result<(), Error>;
     /// How many documents were created in `[from, to)` (unix seconds).
     fn count_created(&self, resource: Resource, from: i64, to: i64) -> Result<u64, Error>;
     /// The ids of the documents created in `[from, to)`.

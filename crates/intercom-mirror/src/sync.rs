@@ -14,16 +14,19 @@
 //! `total_count` of everything created before the run started; when it equals the mirror's count
 //! of the same range nothing was removed (one request). When it does not, the `created_at`
 //! range is cut in two at the mirror's median and each half counted the same way, down to
-//! ranges of at most a page, which are listed and compared id by id. A few removals cost a few
-//! requests per removal (about two per halving), never a full listing. For listed resources,
+//! ranges of at most a page, which are listed and compared id by id. Only the lower half is
+//! asked for: the upper half's count is the whole's less the lower's. A few removals cost a
+//! few requests per removal (one per halving), never a full listing. For listed resources,
 //! whatever the listing did not return is removed.
 //!
 //! **Resuming.** Each page is written with its checkpoint (the next page's request,
 //! [`intercom_client::Pages::next_request`]) in one transaction; every whole conversation is
 //! written as it arrives. A run that stops (a request failing for good, the process killed)
 //! leaves the checkpoint of the last page written: the next run goes on from there, within the
-//! same window, and refetches no conversation it already holds at that `updated_at`. The
-//! removal check is not checkpointed inside; it starts again (from its first count).
+//! same window, and refetches no conversation it already holds at that `updated_at`. A
+//! listing by page number (companies, articles) starts again from its first page instead, as
+//! a deletion in between would shift its pages, and forgets what it had seen. The removal check is not checkpointed inside;
+//! it starts again (from its first count).
 //!
 //! **Rate.** Requests go through the client, so they are paced by `X-RateLimit-*` and the
 //! shared budget across processes; whole conversations are fetched
@@ -164,6 +167,16 @@ pub struct SyncReport {
     pub budget_fraction: Option<f64>,
     /// Conversations whose parts Intercom cut at 500 (the mirror holds only those).
     pub truncated_conversations: u64,
+}
+
+/// A `created_at` range the removal check still has to compare.
+struct Range {
+    lo: i64,
+    hi: i64,
+    /// The server's count of it, when known without asking (an upper half, from its whole).
+    known: Option<u64>,
+    /// For a lower half: the count of the whole it was cut from.
+    sibling_of: Option<u64>,
 }
 
 /// Runs syncs of one client into one store.
@@ -353,11 +366,20 @@ impl<'a> Syncer<'a> {
         tally: &mut Tally,
     ) -> Result<(), Error> {
         let style = Self::style(resource);
-        let start = match cp.next.clone() {
-            Some(next) if resumed => next,
-            _ => self.first(resource, cp.since).0,
-        };
         let listing = matches!(resource.walk(), Walk::List { .. });
+        // A listing by page number starts again from its first page: an item deleted since
+        // the interruption would shift the later pages, and the items moved onto a page
+        // already read would go unseen and be removed. What was seen before stays seen.
+        let restart = listing && matches!(style, PageStyle::PageNumber { .. });
+        let start = match cp.next.clone() {
+            Some(next) if resumed && !restart => next,
+            _ => {
+                if resumed && restart {
+                    self.store.restart_listing(resource)?;
+                }
+                self.first(resource, cp.since).0
+            }
+        };
         let key = style.items_key().to_owned();
         let mut pages = self.client.paginate(start, style);
         let mut first = true;
@@ -505,21 +527,44 @@ impl<'a> Syncer<'a> {
     ) -> Result<(), Error> {
         let per_page = u64::from(self.options.per_page);
         let step = resource.date_step();
-        let mut ranges = vec![(0, (cp.until / step + 1) * step)];
-        while let Some((lo, hi)) = ranges.pop() {
-            let probe = self
-                .client
-                .json(&self.range_request(resource, lo, hi, 1))
-                .await
-                .map_err(Self::api(resource))?;
-            tally.requests += 1;
-            tally.reconcile += 1;
-            let server = probe["total_count"]
-                .as_u64()
-                .ok_or_else(|| Error::Unexpected {
-                    resource: resource.as_str(),
-                    message: "a search answer without total_count".to_owned(),
-                })?;
+        let mut ranges = vec![Range {
+            lo: 0,
+            hi: (cp.until / step + 1) * step,
+            known: None,
+            sibling_of: None,
+        }];
+        while let Some(Range {
+            lo,
+            hi,
+            known,
+            sibling_of,
+        }) = ranges.pop()
+        {
+            let server = match known {
+                Some(count) => count,
+                None => {
+                    let probe = self
+                        .client
+                        .json(&self.range_request(resource, lo, hi, 1))
+                        .await
+                        .map_err(Self::api(resource))?;
+                    tally.requests += 1;
+                    tally.reconcile += 1;
+                    probe["total_count"]
+                        .as_u64()
+                        .ok_or_else(|| Error::Unexpected {
+                            resource: resource.as_str(),
+                            message: "a search answer without total_count".to_owned(),
+                        })?
+                }
+            };
+            // The upper half's count is the whole's less the lower half's: one request per
+            // halving, not two. The upper half is the entry just below this one.
+            if let Some(whole) = sibling_of
+                && let Some(upper) = ranges.last_mut()
+            {
+                upper.known = Some(whole.saturating_sub(server));
+            }
             let local = self.store.count_created(resource, lo, hi)?;
             if server == local {
                 continue;
@@ -535,8 +580,18 @@ impl<'a> Syncer<'a> {
                 .map(align)
                 .filter(|m| *m > lo && *m < hi)
                 .unwrap_or_else(|| align(lo + (hi - lo) / 2).max(lo + step));
-            ranges.push((mid, hi));
-            ranges.push((lo, mid));
+            ranges.push(Range {
+                lo: mid,
+                hi,
+                known: None,
+                sibling_of: None,
+            });
+            ranges.push(Range {
+                lo,
+                hi: mid,
+                known: None,
+                sibling_of: Some(server),
+            });
         }
         Ok(())
     }

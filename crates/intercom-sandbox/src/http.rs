@@ -172,6 +172,12 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         "/tickets/{id}/tags/{tag_id}",
         delete(api::tickets::detach_tag),
     )
+    .route("/calls/{id}/recording", get(api::calls::recording))
+    .route("/calls/{id}/transcript", get(api::calls::transcript))
+    .route(
+        "/_sandbox/files/calls/{id}/recording.wav",
+        get(api::calls::recording_file),
+    )
     .route(
         "/_sandbox/requests",
         get(api::sandbox::requests).delete(api::sandbox::clear_requests),

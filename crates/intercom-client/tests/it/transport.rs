@@ -266,6 +266,37 @@ async fn a_2xx_that_is_not_json_is_a_decode_error() {
     assert_eq!(lines.len(), 2, "{lines:?}");
 }
 
+/// A redirect is an answer: its address comes back, and nothing is fetched from it (a call's
+/// recording redirects to audio on another host). A `text/plain` body comes back as a string.
+#[tokio::test]
+async fn redirects_are_not_followed_and_plain_text_is_a_string() {
+    let mock = Mock::scripted(vec![
+        Reply::text(302, "").header("location", "http://127.0.0.1:9/files/rec.wav?sig=1"),
+        Reply {
+            status: 200,
+            headers: vec![("content-type".into(), "text/plain; charset=utf-8".into())],
+            body: "[00:00:01] Hello\n".into(),
+        },
+    ])
+    .await;
+    let (client, _) = client(&mock.base_url);
+    let res = client
+        .send(&Request::get("/calls/1/recording"))
+        .await
+        .unwrap();
+    assert_eq!(res.status, 302);
+    assert_eq!(
+        res.body,
+        json!({"type": "redirect", "status": 302, "location": "http://127.0.0.1:9/files/rec.wav?sig=1"})
+    );
+    let res = client
+        .send(&Request::get("/calls/1/transcript"))
+        .await
+        .unwrap();
+    assert_eq!(res.body, json!("[00:00:01] Hello\n"));
+    assert_eq!(mock.count(), 2, "the redirect's address was not fetched");
+}
+
 #[tokio::test]
 async fn connection_refused_is_a_transport_error_that_was_not_sent() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -20,12 +20,17 @@ impl Env {
     /// 60 contacts, 80 conversations, 20 tickets; a rate limit high enough that pacing never
     /// waits.
     pub async fn start() -> Env {
+        Env::sized(60, 80, 20).await
+    }
+
+    /// `contacts`, `conversations` and `tickets`, with no rate limit to speak of.
+    pub async fn sized(contacts: usize, conversations: usize, tickets: usize) -> Env {
         let sandbox = Sandbox::open(
             SandboxConfig::default()
-                .contacts(60)
-                .conversations(80)
-                .tickets(20)
-                .rate_limit_per_window(100_000),
+                .contacts(contacts)
+                .conversations(conversations)
+                .tickets(tickets)
+                .rate_limit_per_window(1_000_000),
         )
         .unwrap();
         let me = sandbox.me_admin_id();
@@ -88,6 +93,33 @@ impl Env {
     pub async fn clear_faults(&self) {
         self.control(reqwest::Method::DELETE, "/_sandbox/faults", None)
             .await;
+    }
+
+    /// Every id of `resource` with its `updated_at`, from the API's plain list (150 a page),
+    /// for comparing a large mirror without reading every conversation whole.
+    pub async fn listed_updated_at(&self, resource: Resource) -> BTreeMap<String, i64> {
+        let (request, style) = match resource {
+            Resource::Contacts => (
+                Request::get("/contacts").query("per_page", "150"),
+                PageStyle::cursor_query("data"),
+            ),
+            Resource::Conversations => (
+                Request::get("/conversations").query("per_page", "150"),
+                PageStyle::cursor_query("conversations"),
+            ),
+            other => panic!("{other} is compared whole"),
+        };
+        self.all(request, style)
+            .await
+            .iter()
+            .map(|d| (id_of(d), d["updated_at"].as_i64().unwrap()))
+            .collect()
+    }
+
+    /// One conversation whole, as the sandbox serves it now.
+    pub async fn conversation(&self, id: &str) -> Value {
+        self.json(Request::get(format!("/conversations/{id}")))
+            .await
     }
 
     async fn all(&self, request: Request, style: PageStyle) -> Vec<Value> {

@@ -339,3 +339,73 @@ async fn a_sync_stopped_by_a_failing_request_resumes_without_fetching_twice() {
     assert_eq!(contacts.received, 0);
     env.assert_mirror_equals_sandbox(&store).await;
 }
+
+/// A companies listing (by page number) cut off after its first page resumes from the first
+/// page again: a company deleted in between shifts the later pages, and resuming at page 2
+/// would skip the company moved onto page 1, then remove it as unseen.
+#[tokio::test]
+async fn a_listing_by_page_number_resumes_from_its_first_page() {
+    let env = Env::sized(500, 10, 5).await;
+    let store = SqliteStore::in_memory().unwrap();
+    let clock = Arc::new(AtomicI64::new(now()));
+    Syncer::new(env.client.clone(), &store)
+        .options(options(&clock))
+        .run()
+        .await
+        .unwrap();
+    let first_page = env
+        .json(
+            Request::get("/companies")
+                .query("per_page", "60")
+                .query("page", "1"),
+        )
+        .await;
+    assert!(
+        first_page["pages"]["total_pages"].as_u64().unwrap() >= 2,
+        "{}",
+        first_page["pages"]
+    );
+    // The state a run leaves when it stops after the first page: page 1 written and seen,
+    // the checkpoint naming page 2.
+    let items = first_page["data"].as_array().unwrap().clone();
+    let until = now();
+    let interrupted: intercom_mirror::Checkpoint = serde_json::from_value(json!({
+        "stage": "paging",
+        "since": null,
+        "until": until,
+        "next": Request::get("/companies").query("per_page", "60").query("page", "2"),
+        "last_complete": until - 60,
+        "finished_at": until - 60,
+    }))
+    .unwrap();
+    store
+        .write(
+            Resource::Companies,
+            intercom_mirror::Write {
+                upserts: &items,
+                seen: true,
+                checkpoint: Some(&interrupted),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    // One company of page 1 goes: every later one moves up a place.
+    let gone = items[0]["id"].as_str().unwrap();
+    env.json(Request::delete(format!("/companies/{gone}")))
+        .await;
+
+    clock.store(now() + 1, Ordering::SeqCst);
+    let report = Syncer::new(env.client.clone(), &store)
+        .options(options(&clock))
+        .run()
+        .await
+        .unwrap();
+    let companies = report
+        .resources
+        .iter()
+        .find(|r| r.resource == "companies")
+        .unwrap();
+    assert!(companies.resumed, "{companies:?}");
+    assert_eq!(companies.deleted, 1, "only the deleted company goes");
+    env.assert_mirror_equals_sandbox(&store).await;
+}

@@ -1,6 +1,7 @@
 //! Request handlers, one module per API area, plus the document model they share.
 
 pub(crate) mod admins;
+pub(crate) mod calls;
 pub(crate) mod companies;
 pub(crate) mod contacts;
 pub(crate) mod conversations;
