@@ -29,6 +29,10 @@ pub enum AttemptState {
     Applied,
     /// It did not take effect.
     NotApplied,
+    /// It took effect, but its caller was never told (the call was cancelled while it was in
+    /// flight, and settled afterwards): the same write coming again is looked for first, so it
+    /// is not made twice.
+    AppliedUntold,
     /// It could not be settled.
     Unknown,
     /// A later attempt of the same write settled it.
@@ -41,6 +45,7 @@ impl AttemptState {
             AttemptState::InFlight => "in_flight",
             AttemptState::Applied => "applied",
             AttemptState::NotApplied => "not_applied",
+            AttemptState::AppliedUntold => "applied_untold",
             AttemptState::Unknown => "unknown",
             AttemptState::Settled => "settled",
         }
@@ -154,7 +159,7 @@ impl Ledger {
         self.with(|c| {
             c.query_row(
                 "SELECT MAX(started_at) FROM attempts
-                 WHERE fingerprint = ?1 AND state IN ('in_flight', 'unknown')",
+                 WHERE fingerprint = ?1 AND state IN ('in_flight', 'unknown', 'applied_untold')",
                 [fingerprint],
                 |row| row.get::<_, Option<i64>>(0),
             )
@@ -183,10 +188,13 @@ impl Ledger {
                 "UPDATE attempts SET state = ?1 WHERE id = ?2",
                 rusqlite::params![state.as_str(), row],
             )?;
-            if matches!(state, AttemptState::Applied | AttemptState::NotApplied) {
+            if matches!(
+                state,
+                AttemptState::Applied | AttemptState::NotApplied | AttemptState::AppliedUntold
+            ) {
                 c.execute(
                     "UPDATE attempts SET state = 'settled'
-                     WHERE id < ?1 AND state IN ('in_flight', 'unknown')
+                     WHERE id < ?1 AND state IN ('in_flight', 'unknown', 'applied_untold')
                        AND fingerprint = (SELECT fingerprint FROM attempts WHERE id = ?1)",
                     [row],
                 )?;

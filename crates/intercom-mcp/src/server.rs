@@ -150,6 +150,20 @@ impl IntercomServer {
         args: Value,
         token: Option<&RequestToken>,
     ) -> CallToolResult {
+        self.call_until(name, args, token, std::future::pending())
+            .await
+    }
+
+    /// [`IntercomServer::call`], given up when `cancelled` completes: a write cancelled with its
+    /// request in flight is reconciled (looked for, or its verdict found) before this returns,
+    /// and the result says whether it was applied.
+    pub async fn call_until(
+        &self,
+        name: &str,
+        args: Value,
+        token: Option<&RequestToken>,
+        cancelled: impl std::future::Future<Output = ()> + Send,
+    ) -> CallToolResult {
         let catalog = &self.inner.catalog;
         if catalog.discover() {
             match name {
@@ -184,12 +198,13 @@ impl IntercomServer {
                             "names a meta-tool: call it directly",
                         );
                     }
-                    return Box::pin(self.call_tool_by_name(&target, inner_args, token)).await;
+                    return Box::pin(self.call_tool_by_name(&target, inner_args, token, cancelled))
+                        .await;
                 }
                 _ => {}
             }
         }
-        self.call_tool_by_name(name, args, token).await
+        self.call_tool_by_name(name, args, token, cancelled).await
     }
 
     async fn call_tool_by_name(
@@ -197,6 +212,7 @@ impl IntercomServer {
         name: &str,
         args: Value,
         token: Option<&RequestToken>,
+        cancelled: impl std::future::Future<Output = ()> + Send,
     ) -> CallToolResult {
         let catalog = &self.inner.catalog;
         let registry = catalog.registry();
@@ -222,9 +238,9 @@ impl IntercomServer {
                 );
             }
         };
-        // Cancellation is raced one level up (`call_tool`), which drops this future; a write
-        // cut off there stays in the ledger and is looked for before it is sent again.
-        match call.run_until(&client, std::future::pending()).await {
+        // A cancelled read stops here; a cancelled write is settled first (`call_tool` lets
+        // it finish in the background and tells the client what became of it).
+        match call.run_until(&client, cancelled).await {
             Ok(reported) => match reported.recovery {
                 // A write whose answer was lost, found to have landed: say so beside it.
                 Some(recovery) => reply::recovered(reported.value, &recovery.note),
@@ -338,27 +354,111 @@ impl IntercomServer {
         if level_rank(level) < threshold || !can_stream(context) {
             return;
         }
+        self.log_to(&context.peer, true, level, data).await;
+    }
+
+    /// [`IntercomServer::log`] to a peer, outside a request (`streamable`: whether the request
+    /// it concerns could carry notifications).
+    #[allow(deprecated)]
+    async fn log_to(
+        &self,
+        peer: &rmcp::Peer<RoleServer>,
+        streamable: bool,
+        level: LoggingLevel,
+        data: Value,
+    ) {
+        let threshold = self
+            .inner
+            .log_level
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if level_rank(level) < threshold || !streamable {
+            return;
+        }
         let param = LoggingMessageNotificationParam::new(level, data).with_logger("intercom");
-        if let Err(e) = context.peer.notify_logging_message(param).await {
+        if let Err(e) = peer.notify_logging_message(param).await {
             tracing::debug!(error = %e, "could not send a log notification");
         }
     }
 }
 
 impl IntercomServer {
+    /// Whether a call of `name` with `args` may write (`intercom_call_tool` names its tool).
+    fn may_write(&self, name: &str, args: &Value) -> bool {
+        let registry = self.inner.catalog.registry();
+        let name = if name == discover::CALL && self.inner.catalog.discover() {
+            match args.get("name").and_then(Value::as_str) {
+                Some(target) => target,
+                None => return false,
+            }
+        } else {
+            name
+        };
+        registry
+            .lookup(name)
+            .is_ok_and(|l| !l.tool.annotations.read_only)
+    }
+
+    /// Settles a write the client cancelled in flight, in the background and bounded by
+    /// [`CANCELLED_WRITE_BOUND`]: the call, told of the cancel, stops retrying and reconciles
+    /// (its verdict goes to the ledger); the client gets a `notifications/message` (warning)
+    /// saying what was cancelled and whether it was applied, since rmcp answers a cancelled
+    /// request with nothing.
+    fn settle_cancelled(
+        &self,
+        name: String,
+        work: std::pin::Pin<Box<dyn std::future::Future<Output = CallToolResult> + Send>>,
+        context: &RequestContext<RoleServer>,
+    ) {
+        let server = self.clone();
+        let peer = context.peer.clone();
+        let streamable = can_stream(context);
+        tokio::spawn(async move {
+            let (applied, how_to_check) = match tokio::time::timeout(CANCELLED_WRITE_BOUND, work)
+                .await
+            {
+                Ok(result) => verdict_of(&result),
+                Err(_) => (
+                    "unknown",
+                    Some(format!(
+                        "it could not be settled within {} s of the cancel: read the object back with the matching read tool before sending it again",
+                        CANCELLED_WRITE_BOUND.as_secs()
+                    )),
+                ),
+            };
+            let message = match (applied, &how_to_check) {
+                ("yes", _) => format!(
+                    "{name} was cancelled in flight, but the write had been applied: applied: yes; do not send it again"
+                ),
+                ("no", _) => format!(
+                    "{name} was cancelled in flight and the write was not applied: applied: no; nothing was changed"
+                ),
+                (_, Some(how)) => format!(
+                    "{name} was cancelled in flight and may have been applied: applied: unknown; {how}"
+                ),
+                (_, None) => format!(
+                    "{name} was cancelled in flight and may have been applied: applied: unknown; look for its effect before sending it again"
+                ),
+            };
+            tracing::info!(tool = %name, applied, "a write cancelled in flight was settled");
+            let mut data =
+                json!({"message": message, "tool": name, "cancelled": true, "applied": applied});
+            if let Some(how) = how_to_check {
+                data["how_to_check"] = json!(how);
+            }
+            #[allow(deprecated)]
+            server
+                .log_to(&peer, streamable, LoggingLevel::Warning, data)
+                .await;
+        });
+    }
+
     /// The result of a call the client cancelled. rmcp does not send it (a cancelled request is
     /// not answered); it is what the server knows, for its log and for a caller that awaits it.
     ///
     /// Verdict hook: a write cancelled after its request went out may have been applied. When
     /// the client's errors carry a verdict (applied: yes, no, or unknown and how to check), the
     /// cancelled write's verdict belongs here, found the way an ambiguous failure's is.
-    fn cancelled(&self, name: &str) -> CallToolResult {
-        let registry = self.inner.catalog.registry();
-        // `intercom_call_tool` may be calling a write.
-        let write = name == discover::CALL
-            || registry
-                .lookup(name)
-                .is_ok_and(|l| !l.tool.annotations.read_only);
+    fn cancelled(&self, name: &str, write: bool) -> CallToolResult {
         let text = if write {
             format!(
                 "{name} was cancelled by the client before it finished; the write may have reached Intercom before the cancel, so it may have been applied: look for its effect before sending it again"
@@ -377,6 +477,31 @@ impl IntercomServer {
                 ),
             ]),
         )
+    }
+}
+
+/// How long a write cancelled in flight may take to be settled (its lookups) before its
+/// verdict is given as unknown.
+pub const CANCELLED_WRITE_BOUND: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The verdict a call's result carries: `yes` for a success (applied, or found to have
+/// landed), else the error's `applied` and `how_to_check`.
+fn verdict_of(result: &CallToolResult) -> (&'static str, Option<String>) {
+    if result.is_error != Some(true) {
+        return ("yes", None);
+    }
+    let error = result
+        .structured_content
+        .as_ref()
+        .and_then(|s| s.get("error"));
+    let how = error
+        .and_then(|e| e.get("how_to_check"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    match error.and_then(|e| e.get("applied")).and_then(Value::as_str) {
+        Some("yes") => ("yes", None),
+        Some("no") => ("no", None),
+        _ => ("unknown", how),
     }
 }
 
@@ -597,6 +722,7 @@ impl ServerHandler for IntercomServer {
     ) -> Result<CallToolResponse, ErrorData> {
         let token = request_token(&context);
         let args = request.arguments.map(Value::Object).unwrap_or(Value::Null);
+        let write = self.may_write(&request.name, &args);
         let started = std::time::Instant::now();
         let retries: Arc<std::sync::Mutex<Vec<intercom_client::observe::RetryNotice>>> =
             Arc::default();
@@ -626,20 +752,36 @@ impl ServerHandler for IntercomServer {
                         let _ = tx.send(progress_message(p));
                     }
                 }),
-                self.call(&request.name, args, token.as_ref()),
+                {
+                    let server = self.clone();
+                    let name = request.name.to_string();
+                    let ct = context.ct.clone();
+                    async move {
+                        server
+                            .call_until(&name, args, token.as_ref(), ct.cancelled_owned())
+                            .await
+                    }
+                },
             ),
         );
+        let mut work: std::pin::Pin<Box<dyn std::future::Future<Output = CallToolResult> + Send>> =
+            Box::pin(work);
         // `notifications/cancelled` (stdio and HTTP) and an HTTP client that goes away both
-        // cancel `context.ct`: the call's future is dropped there, so no further request (no
-        // retry, no next page) is made and a request in flight is abandoned.
+        // cancel `context.ct`: the call is told (no retry, no next page is made after it, and
+        // a request in flight is abandoned), and a read's future is dropped here.
         let result = tokio::select! {
-            result = work => result,
+            result = &mut work => result,
             () = context.ct.cancelled() => {
                 if let Some(forwarder) = forwarder {
                     forwarder.abort();
                 }
                 tracing::info!(tool = %request.name, elapsed_ms = started.elapsed().as_secs_f64() * 1000.0, "tools/call cancelled by the client");
-                return Ok(self.cancelled(&request.name).into());
+                // A read is dropped here. A write may have reached Intercom: it is settled in
+                // the background and the client told what became of it.
+                if write {
+                    self.settle_cancelled(request.name.to_string(), work, &context);
+                }
+                return Ok(self.cancelled(&request.name, write).into());
             }
         };
         // Every progress notification goes out before the response.

@@ -157,6 +157,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         "/ticket_types/{id}/attributes/{attribute_id}",
         put(api::ticket_types::update_attribute),
     )
+    .route("/messages", post(api::messages::create))
     .route("/tickets", post(api::tickets::create))
     .route("/tickets/search", post(api::tickets::search))
     .route(
@@ -308,6 +309,13 @@ async fn render(response: Response, shape: Shape, op: &openapi::Operation) -> Re
     };
     parts.headers.remove(http::header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(rendered))
+}
+
+/// The answer of a hand-written handler that leaves this request to the resource engine.
+pub(crate) fn not_handled() -> Response {
+    let mut response = StatusCode::NOT_FOUND.into_response();
+    response.extensions_mut().insert(NoRoute);
+    response
 }
 
 async fn unknown_route(request: Request) -> Response {

@@ -120,10 +120,13 @@ pub enum Look {
         query: &'static [(&'static str, &'static str)],
     },
     /// `POST path` with `{"query": {"field": f, "operator": "=", "value": v}}` (150 a page) for
-    /// the first `(f, pointer in the request body)` whose value is present.
+    /// the first `(f, pointer in the request body)` whose value is present; with `since`, only
+    /// what was created (that field) from [`CLOCK_SLACK_SECONDS`] before the attempt on, so the
+    /// page holds the candidates and not years of older objects.
     Search {
         path: &'static str,
         by: &'static [(&'static str, &'static str)],
+        since: Option<&'static str>,
     },
 }
 
@@ -160,9 +163,16 @@ pub static WRITES: &[(&str, How)] = &[
                 query: &[],
             },
             items: "/conversation_parts/conversation_parts",
+            // The part the action adds, by its type (see PART_TYPES), the admin, the assignee
+            // and the optional message. Not classed idempotent: every close, open, snooze and
+            // assignment adds a part of its own to the conversation (the spec's part types
+            // `close`, `open`, `snoozed`, `assignment`, `assign_and_reopen`), visible in the
+            // conversation and its statistics even when the state was already that, and a
+            // close or assignment with a body sends that message to the customer again.
             same: &[
                 ("/message_type", "/part_type"),
                 ("/admin_id", "/author/id"),
+                ("/assignee_id", "/assigned_to/id"),
                 ("/body", "/body"),
             ],
             created: Some("/created_at"),
@@ -192,6 +202,7 @@ pub static WRITES: &[(&str, How)] = &[
             look: Look::Search {
                 path: "/contacts/search",
                 by: &[("email", "/email"), ("external_id", "/external_id")],
+                since: None,
             },
             items: "/data",
             same: &[
@@ -214,9 +225,9 @@ pub static WRITES: &[(&str, How)] = &[
                 query: &[("per_page", "=250")],
             },
             items: "/data",
-            // By body and time: the author is not compared (a note's author may be shown as
-            // the token's admin rather than the `admin_id` sent).
-            same: &[("/body", "/body")],
+            // By body, author and time (a note sent without `admin_id` is written by the
+            // token's admin, and then any author matches).
+            same: &[("/body", "/body"), ("/admin_id", "/author/id")],
             created: Some("/created_at"),
             absence_proves: true,
             answer: Answer::Item,
@@ -231,9 +242,9 @@ pub static WRITES: &[(&str, How)] = &[
                 query: &[("per_page", "=250")],
             },
             items: "/data",
-            // By body and time: the author is not compared (a note's author may be shown as
-            // the token's admin rather than the `admin_id` sent).
-            same: &[("/body", "/body")],
+            // By body, author and time (a note sent without `admin_id` is written by the
+            // token's admin, and then any author matches).
+            same: &[("/body", "/body"), ("/admin_id", "/author/id")],
             created: Some("/created_at"),
             absence_proves: true,
             answer: Answer::Item,
@@ -271,6 +282,7 @@ pub static WRITES: &[(&str, How)] = &[
             look: Look::Search {
                 path: "/conversations/search",
                 by: &[("source.author.id", "/from/id")],
+                since: Some("created_at"),
             },
             items: "/conversations",
             same: &[("/body", "/source/body")],
@@ -287,6 +299,7 @@ pub static WRITES: &[(&str, How)] = &[
             look: Look::Search {
                 path: "/tickets/search",
                 by: &[("title", "/ticket_attributes/_default_title_")],
+                since: Some("created_at"),
             },
             items: "/tickets",
             same: &[
@@ -353,9 +366,27 @@ pub static WRITES: &[(&str, How)] = &[
     ),
     (
         "intercom_create_message",
-        How::NoLook(
-            "call intercom_search_conversations_by_customer for the recipient and look for a conversation started with this message since the attempt",
-        ),
+        How::Find(Find {
+            // The conversation the message starts, whose source is the message: among the
+            // recipient's conversations since the attempt, by body, subject and sender.
+            look: Look::Search {
+                path: "/conversations/search",
+                by: &[("contact_ids", "/to/id"), ("contact_ids", "/to/0/id")],
+                since: Some("created_at"),
+            },
+            items: "/conversations",
+            same: &[
+                ("/body", "/source/body"),
+                ("/subject", "/source/subject"),
+                ("/from/id", "/source/author/id"),
+            ],
+            created: Some("/created_at"),
+            // The search index may lag, and Intercom may show the conversation only once the
+            // contact replies: not finding it proves nothing.
+            absence_proves: false,
+            answer: Answer::Item,
+            how_to_check: "call intercom_search_conversations_by_customer for the recipient and look for a conversation started with this message since the attempt",
+        }),
     ),
     (
         "intercom_create_article",
@@ -559,14 +590,26 @@ pub async fn send_until(
         ));
     }
     let row = ledger.begin(&fingerprint, tool.name, started);
+    // Whether the call was cancelled: its caller is then gone, and a write that landed stays
+    // open in the ledger (applied, untold) for the next identical call to find.
+    let was_cancelled = std::sync::atomic::AtomicBool::new(false);
+    let cancelled = async {
+        cancelled.await;
+        was_cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
+    };
     let result = settle(tool, args, client, request, cancelled, started, how).await;
+    let applied = if was_cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+        AttemptState::AppliedUntold
+    } else {
+        AttemptState::Applied
+    };
     ledger.finish(
         row,
         match &result {
-            Ok(_) => AttemptState::Applied,
+            Ok(_) => applied,
             Err(e) => match e.applied() {
                 Some(Applied::No) => AttemptState::NotApplied,
-                Some(Applied::Yes) => AttemptState::Applied,
+                Some(Applied::Yes) => applied,
                 _ => AttemptState::Unknown,
             },
         },
@@ -708,15 +751,30 @@ async fn look(
             }
             lookup
         }
-        Look::Search { path, by } => {
+        Look::Search { path, by, since } => {
             let (field, value) = by
                 .iter()
                 .find_map(|(field, pointer)| Some((*field, body.pointer(pointer)?.clone())))
                 .ok_or(())?;
+            let by = json!({"field": field, "operator": "=", "value": value});
+            let query = match since {
+                None => by,
+                Some(created) => {
+                    let from = body
+                        .pointer("/created_at")
+                        .and_then(Value::as_i64)
+                        .map_or(started - CLOCK_SLACK_SECONDS, |given| {
+                            given.min(started - CLOCK_SLACK_SECONDS)
+                        });
+                    json!({"operator": "AND", "value": [
+                        by,
+                        {"field": created, "operator": ">", "value": from - 1},
+                    ]})
+                }
+            };
             Request::post(
                 path,
-                json!({"query": {"field": field, "operator": "=", "value": value},
-                       "pagination": {"per_page": 150}}),
+                json!({"query": query, "pagination": {"per_page": 150}}),
             )
             .idempotent()
         }
@@ -748,9 +806,7 @@ async fn look(
                 .iter()
                 .all(|(sent, stored)| match body.pointer(sent) {
                     None | Some(Value::Null) => true,
-                    Some(sent) => item
-                        .pointer(stored)
-                        .is_some_and(|stored| same_text(sent, stored)),
+                    Some(sent) => matches(stored, sent, item.pointer(stored)),
                 })
     });
     match found {
@@ -762,6 +818,37 @@ async fn look(
         // Intercom's cap of 500 parts): that proves nothing.
         None if more_pages(&answer) || items.len() >= MAX_PARTS_SHOWN => Err(()),
         None => Ok(None),
+    }
+}
+
+/// The part types an action of `intercom_manage_conversation` (its `message_type`) adds, from
+/// the part types the spec's examples show: an assignment of a closed conversation reopens it
+/// and is recorded as `assign_and_reopen`.
+const PART_TYPES: &[(&str, &[&str])] = &[
+    ("assignment", &["assignment", "assign_and_reopen"]),
+    ("close", &["close"]),
+    ("open", &["open"]),
+    ("snoozed", &["snoozed"]),
+];
+
+/// Whether a candidate's value at `pointer` matches the value sent: as text, except a part's
+/// type (an action's `message_type` matches the part types it adds, [`PART_TYPES`]) and an
+/// assignee (`0`, which unassigns, matches a part assigned to no one).
+fn matches(pointer: &str, sent: &Value, stored: Option<&Value>) -> bool {
+    match (pointer, sent.as_str(), stored) {
+        ("/part_type", Some(action), Some(stored)) => {
+            let kinds = PART_TYPES
+                .iter()
+                .find(|(a, _)| *a == action)
+                .map_or(&[][..], |(_, kinds)| *kinds);
+            match stored.as_str() {
+                Some(part) => kinds.contains(&part) || part == action,
+                None => false,
+            }
+        }
+        ("/assigned_to/id", Some("0"), None | Some(Value::Null)) => true,
+        (_, _, Some(stored)) => same_text(sent, stored),
+        (_, _, None) => false,
     }
 }
 

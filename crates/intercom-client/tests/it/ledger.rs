@@ -62,3 +62,23 @@ fn a_ledger_that_cannot_be_stored_falls_back_to_memory() {
     assert_eq!(ledger.unsettled("fp"), Some(5));
     let _ = std::fs::remove_file(&file);
 }
+
+#[test]
+fn a_write_applied_but_never_told_stays_open_until_the_next_identical_one() {
+    let ledger = Ledger::in_memory();
+    let fp = write_fingerprint(
+        "intercom_create_contact_note",
+        &Request::post("/contacts/1/notes", json!({"body": "cancelled"})),
+    );
+    let row = ledger.begin(&fp, "intercom_create_contact_note", 10);
+    ledger.finish(row, AttemptState::AppliedUntold);
+    assert_eq!(
+        ledger.unsettled(&fp),
+        Some(10),
+        "looked for by the next call"
+    );
+    // The next call found it and answered it: settled.
+    let row = ledger.begin(&fp, "intercom_create_contact_note", 20);
+    ledger.finish(row, AttemptState::Applied);
+    assert_eq!(ledger.unsettled(&fp), None);
+}

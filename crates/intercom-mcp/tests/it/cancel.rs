@@ -156,3 +156,130 @@ async fn an_http_client_that_goes_away_cancels_its_call() {
     http.shutdown().await.unwrap();
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_write_cancelled_in_flight_is_settled_reported_and_not_sent_twice() {
+    let sb = sandbox(DEFAULT_TOKEN).await;
+    let control = crate::client(&sb, DEFAULT_TOKEN);
+    let client = crate::client(&sb, DEFAULT_TOKEN);
+    let admins = control
+        .json(&intercom_client::Request::get("/admins"))
+        .await
+        .unwrap();
+    let admin = admins["admins"][0]["id"].as_str().unwrap().to_owned();
+    let contacts = control
+        .json(&intercom_client::Request::get("/contacts"))
+        .await
+        .unwrap();
+    let contact = contacts["data"][0]["id"].as_str().unwrap().to_owned();
+    let notes_path = format!("/contacts/{contact}/notes");
+    let catalog = Selection::new()
+        .tools(["intercom_create_contact_note"])
+        .resolve(&Registry::builtin())
+        .unwrap();
+    let mut peer = Peer::start(IntercomServer::new(
+        catalog,
+        Connector::fixed(client.clone()),
+    ));
+    peer.initialize("2025-11-25").await;
+    // The sandbox applies the note, then holds its answer (until the client goes away).
+    fault(
+        &control,
+        json!({"path_prefix": notes_path, "method": "POST", "when": "after", "action": "hang", "hang_seconds": 300}),
+    )
+    .await;
+    let args = json!({"contact_id": contact, "body": "Cancelled but kept", "admin_id": admin});
+    peer.send(json!({"jsonrpc": "2.0", "id": 51, "method": "tools/call", "params": {"name": "intercom_create_contact_note", "arguments": args}}))
+        .await;
+    let notes = || async {
+        control
+            .json(&intercom_client::Request::get(notes_path.clone()))
+            .await
+            .unwrap()["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| {
+                n["body"]
+                    .as_str()
+                    .is_some_and(|b| b.contains("Cancelled but kept"))
+            })
+            .count()
+    };
+    // Bounded wait until the write has landed (its answer is held).
+    let mut landed = false;
+    for _ in 0..2_000 {
+        if notes().await == 1 {
+            landed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    if !landed {
+        let answer = tokio::time::timeout(Duration::from_secs(1), peer.next_message()).await;
+        panic!("the note never landed; the server said {answer:?}");
+    }
+    peer.send(json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 51, "reason": "the user gave up"}}))
+        .await;
+    // No answer to request 51; a warning saying what became of the write.
+    let log = tokio::time::timeout(Duration::from_secs(20), peer.next_message())
+        .await
+        .expect("a log notification after the cancel");
+    assert_eq!(log["method"], "notifications/message", "{log}");
+    assert_eq!(log["params"]["level"], "warning", "{log}");
+    let data = &log["params"]["data"];
+    assert_eq!(data["applied"], "yes", "{log}");
+    assert_eq!(data["tool"], "intercom_create_contact_note", "{log}");
+    let message = data["message"].as_str().unwrap();
+    assert!(
+        message.contains("cancelled") && message.contains("applied: yes"),
+        "{message}"
+    );
+    // The ledger knows: the write landed and its caller was never told.
+    let registry = Registry::builtin();
+    let call = registry
+        .prepare("intercom_create_contact_note", args.clone())
+        .unwrap();
+    let request = call.requests().unwrap().remove(0);
+    let fingerprint = intercom_client::write_fingerprint("intercom_create_contact_note", &request);
+    assert!(
+        client.ledger().unsettled(&fingerprint).is_some(),
+        "the ledger keeps the cancelled write open for the next identical call"
+    );
+    // The same call again is answered from what landed, not sent a second time. (The held
+    // POST is not in the request log: its answer was never sent.)
+    let posts = || async {
+        let log = control
+            .json(&intercom_client::Request::get("/_sandbox/requests"))
+            .await
+            .unwrap();
+        log["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["path"] == notes_path.as_str())
+            .map(|r| r["method"].as_str().unwrap_or_default().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let before = posts().await;
+    let again = peer
+        .request(
+            "tools/call",
+            json!({"name": "intercom_create_contact_note", "arguments": args}),
+        )
+        .await;
+    assert_eq!(again["result"]["isError"], json!(false), "{again}");
+    assert!(
+        again["result"]["structuredContent"]["_recovered"]
+            .as_str()
+            .is_some_and(|n| n.contains("not sent again")),
+        "{again}"
+    );
+    assert_eq!(notes().await, 1, "the note exists once");
+    let after = posts().await;
+    assert!(
+        after[before.len()..].iter().all(|m| m == "GET"),
+        "the second call only looked: {after:?}"
+    );
+    sb.shutdown().await;
+}

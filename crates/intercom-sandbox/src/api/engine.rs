@@ -478,6 +478,39 @@ fn delete_conversation(s: &Store, id: &str) -> ApiResult<()> {
     Ok(())
 }
 
+/// A new note's `author` (the admin `admin_id` names: 404 when unknown) and the contact or
+/// company it is left on, as the note object gives them.
+fn note_links(
+    s: &Store,
+    op: &Operation,
+    params: &[String],
+    fields: &Map<String, Value>,
+    doc: &mut Value,
+) -> ApiResult<()> {
+    let admin_id = match fields.get("admin_id") {
+        Some(Value::String(id)) => Some(id.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    if let Some(admin_id) = admin_id {
+        let admin = model::get_admin(s, &admin_id).map_err(|e| e.with_field("admin_id"))?;
+        doc["author"] = admin;
+    }
+    let parent = params.first().cloned().unwrap_or_default();
+    match literal(op.segments.first()) {
+        Some("contacts") => {
+            doc["contact"] = json!({"type": "contact", "id": parent});
+            doc["company"] = Value::Null;
+        }
+        Some("companies") => {
+            doc["company"] = json!({"type": "company", "id": parent});
+            doc["contact"] = Value::Null;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// The concrete path of the collection an operation works on, when it is nested under
 /// parameters (`/contacts/123` for `/contacts/{id}/notes`).
 fn parent_of(op: &Operation, params: &[String]) -> Option<String> {
@@ -642,6 +675,9 @@ fn serve_inner(
                     .map(|s| table.synthesize(s))
                     .unwrap_or_else(|| json!({}));
                 overlay(table, schema.as_ref(), &mut doc, &fields);
+                if resource == "notes" {
+                    note_links(s, op, params, &fields, &mut doc)?;
+                }
                 let id = s
                     .next_counter(&format!("records:{resource}"), 100)?
                     .to_string();

@@ -8,6 +8,7 @@ pub(crate) mod conversations;
 pub(crate) mod custom_objects;
 pub(crate) mod engine;
 pub(crate) mod events;
+pub(crate) mod messages;
 pub(crate) mod model;
 pub(crate) mod sandbox;
 pub(crate) mod tags;

@@ -353,6 +353,11 @@ impl Sweep<'_> {
             ("POST", "/conversations") => {
                 json!({"from": {"type": "user", "id": "{contact}"}, "body": "Hello"})
             }
+            ("POST", "/messages") => json!({
+                "message_type": "in_app", "body": "Hello",
+                "from": {"type": "admin", "id": "{admin}"},
+                "to": {"type": "user", "id": "{contact}"}
+            }),
             ("POST", "/conversations/{conversation_id}/tags" | "/tickets/{ticket_id}/tags") => {
                 tagging
             }

@@ -304,3 +304,166 @@ async fn update_read_and_attributes() {
         "not_found",
     );
 }
+
+#[tokio::test]
+async fn an_admin_message_starts_a_conversation_with_the_contact() {
+    let api = Api::new();
+    let contact = first_user(&api).await;
+    let admin = api.me();
+    let message = api
+        .ok(
+            "POST",
+            "/messages",
+            Some(
+                json!({"message_type": "email", "subject": "Your export", "body": "It is ready",
+                        "template": "plain", "from": {"type": "admin", "id": admin},
+                        "to": {"type": "user", "id": contact["id"]}}),
+            ),
+        )
+        .await;
+    assert_eq!(message["type"], "admin_message");
+    assert_eq!(message["message_type"], "email");
+    assert_eq!(message["subject"], "Your export");
+    let id = message["conversation_id"]
+        .as_str()
+        .expect("a conversation id");
+    let conversation = api.ok("GET", &format!("/conversations/{id}"), None).await;
+    assert_eq!(conversation["source"]["id"], message["id"]);
+    assert_eq!(conversation["source"]["delivered_as"], "admin_initiated");
+    assert_eq!(conversation["source"]["author"]["id"], json!(admin));
+    assert_eq!(conversation["source"]["subject"], "Your export");
+    assert_eq!(conversation["contacts"]["contacts"][0]["id"], contact["id"]);
+    // Found by the contact, as a caller looking for it would.
+    let found = api
+        .ok(
+            "POST",
+            "/conversations/search",
+            Some(
+                json!({"query": {"field": "contact_ids", "operator": "=", "value": contact["id"]}}),
+            ),
+        )
+        .await;
+    assert!(
+        found["conversations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == json!(id)),
+        "{found}"
+    );
+    // An in-app message to a list of recipients, one conversation with them all.
+    let inapp = api
+        .ok(
+            "POST",
+            "/messages",
+            Some(json!({"message_type": "in_app", "body": "Hi",
+                        "from": {"type": "admin", "id": admin},
+                        "to": [{"type": "user", "id": contact["id"]}]})),
+        )
+        .await;
+    assert_eq!(inapp["message_type"], "inapp");
+    assert!(inapp.get("subject").is_none_or(Value::is_null), "{inapp}");
+}
+
+#[tokio::test]
+async fn a_bad_admin_message_names_the_field() {
+    let api = Api::new();
+    let contact = first_user(&api).await;
+    let admin = api.me();
+    let to = json!({"type": "user", "id": contact["id"]});
+    let cases = [
+        (
+            json!({"message_type": "email", "body": "x", "from": {"type": "admin", "id": admin}, "to": to}),
+            422,
+            "parameter_not_found",
+            "subject",
+        ),
+        (
+            json!({"message_type": "in_app", "from": {"type": "admin", "id": admin}, "to": to}),
+            400,
+            "parameter_invalid",
+            "body",
+        ),
+        (
+            json!({"message_type": "in_app", "body": "x", "to": to}),
+            400,
+            "parameter_not_found",
+            "from",
+        ),
+        (
+            json!({"message_type": "in_app", "body": "x", "from": {"type": "admin", "id": "999999"}, "to": to}),
+            404,
+            "admin_not_found",
+            "from.id",
+        ),
+        (
+            json!({"message_type": "in_app", "body": "x", "from": {"type": "admin", "id": admin}}),
+            400,
+            "parameter_not_found",
+            "to",
+        ),
+        (
+            json!({"message_type": "in_app", "body": "x", "from": {"type": "admin", "id": admin}, "to": {"type": "user", "id": "nobody"}}),
+            404,
+            "not_found",
+            "to.id",
+        ),
+        (
+            json!({"message_type": "in_app", "body": "x", "from": {"type": "admin", "id": admin}, "to": [7]}),
+            400,
+            "parameter_invalid",
+            "to[0]",
+        ),
+    ];
+    for (body, status, code, field) in cases {
+        let resp = api.post("/messages", body.clone()).await;
+        assert_error(&resp, status, code);
+        assert_eq!(
+            resp.body["errors"][0]["field"],
+            json!(field),
+            "{body}: {}",
+            resp.text
+        );
+    }
+    let all = api
+        .ok("POST", "/conversations/search", Some(json!({"query": {"field": "source.delivered_as", "operator": "=", "value": "admin_initiated"}})))
+        .await;
+    assert_eq!(
+        all["total_count"],
+        json!(0),
+        "a refused message left a conversation: {all}"
+    );
+}
+
+#[tokio::test]
+async fn a_note_keeps_its_author_and_its_contact() {
+    let api = Api::new();
+    let contact = first_user(&api).await;
+    let id = contact["id"].as_str().unwrap();
+    let admin = api.me();
+    let note = api
+        .ok(
+            "POST",
+            &format!("/contacts/{id}/notes"),
+            Some(json!({"body": "Called", "admin_id": admin})),
+        )
+        .await;
+    assert_eq!(note["author"]["id"], json!(admin), "{note}");
+    assert_eq!(note["contact"]["id"], json!(id), "{note}");
+    let listed = api.ok("GET", &format!("/contacts/{id}/notes"), None).await;
+    let ours = listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == note["id"])
+        .unwrap();
+    assert_eq!(ours["author"]["id"], json!(admin));
+    let resp = api
+        .post(
+            &format!("/contacts/{id}/notes"),
+            json!({"body": "x", "admin_id": "999999"}),
+        )
+        .await;
+    assert_error(&resp, 404, "admin_not_found");
+    assert_eq!(resp.body["errors"][0]["field"], "admin_id");
+}

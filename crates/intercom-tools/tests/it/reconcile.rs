@@ -8,6 +8,28 @@ use serde_json::{Value, json};
 
 use crate::harness::Env;
 
+/// A tool that makes several requests is a workflow; today every one is a read, so a later
+/// step's failure has no earlier write to report. A workflow that writes must say, when a
+/// step fails, what the earlier steps applied (e.g. "the reply was sent (applied: yes); the
+/// close failed (applied: unknown)"), not only the failed request's verdict: this test stops
+/// one from being added without that.
+#[test]
+fn every_tool_that_makes_several_requests_only_reads() {
+    let registry = Registry::builtin();
+    let writing: Vec<&str> = registry
+        .tools()
+        .iter()
+        .filter(|t| matches!(t.handler, intercom_tools::spec::Handler::Workflow { .. }))
+        .filter(|t| !t.annotations.read_only)
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(
+        writing,
+        Vec::<&str>::new(),
+        "a workflow that writes needs a verdict for every step it applied"
+    );
+}
+
 #[test]
 fn every_write_that_is_not_idempotent_is_classified() {
     let registry = Registry::builtin();
@@ -167,20 +189,41 @@ async fn a_reply_applied_then_lost_answers_the_conversation() {
 }
 
 #[tokio::test]
-async fn a_write_with_no_way_to_look_says_unknown_and_how_to_check() {
+async fn a_message_is_found_by_the_conversation_it_started_or_said_unknown() {
     let env = Env::start().await;
     let admin = admin(&env).await;
     let contact = env.contact("msg@example.com", "Msg").await;
+    let message = |body: &str| json!({"message_type": "in_app", "body": body, "from": {"type": "admin", "id": admin.parse::<i64>().unwrap()}, "to": {"type": "user", "id": contact}});
+    // Applied, then the answer lost: found among the contact's conversations, not sent again.
     fault(
         &env,
         json!({"path_prefix": "/messages", "when": "after", "status": 503}),
     )
     .await;
+    let call = env
+        .registry
+        .prepare("intercom_create_message", message("landed"))
+        .unwrap();
+    let reported = call.run_reported(&env.client).await.unwrap();
+    assert!(
+        reported
+            .recovery
+            .expect("recovered")
+            .note
+            .contains("had landed"),
+        "{}",
+        reported.value
+    );
+    assert_eq!(reported.value["source"]["delivered_as"], "admin_initiated");
+    // Refused before it landed: the search finds nothing, which proves nothing (the index
+    // may lag), so the verdict is unknown with the way to check.
+    fault(
+        &env,
+        json!({"path_prefix": "/messages", "when": "before", "status": 503}),
+    )
+    .await;
     let err = env
-        .call_err(
-            "intercom_create_message",
-            json!({"message_type": "in_app", "body": "hi", "from": {"type": "admin", "id": admin.parse::<i64>().unwrap()}, "to": {"type": "user", "id": contact}}),
-        )
+        .call_err("intercom_create_message", message("lost"))
         .await;
     let Some(Applied::Unknown { how_to_check }) = err.applied() else {
         panic!("{err:?}")
@@ -190,6 +233,28 @@ async fn a_write_with_no_way_to_look_says_unknown_and_how_to_check() {
         "{how_to_check}"
     );
     assert!(err.to_string().contains("applied: unknown"), "{err}");
+    let log = env.take_log().await;
+    let posts = log.iter().filter(|l| *l == "POST /messages").count();
+    assert_eq!(posts, 2, "each message sent once: {log:?}");
+    // A write with no way to look says unknown and how to check.
+    fault(
+        &env,
+        json!({"path_prefix": "/news/news_items", "when": "after", "status": 503}),
+    )
+    .await;
+    let err = env
+        .call_err(
+            "intercom_create_news_item",
+            json!({"title": "Launch", "sender_id": admin.parse::<i64>().unwrap()}),
+        )
+        .await;
+    let Some(Applied::Unknown { how_to_check }) = err.applied() else {
+        panic!("{err:?}")
+    };
+    assert!(
+        how_to_check.contains("intercom_list_news_items"),
+        "{how_to_check}"
+    );
     // A validation error from Intercom: nothing was applied.
     let err = env
         .call_err(
@@ -199,6 +264,102 @@ async fn a_write_with_no_way_to_look_says_unknown_and_how_to_check() {
         .await;
     assert!(matches!(err, ToolError::Api { .. }), "{err:?}");
     assert_eq!(err.applied(), Some(&Applied::No), "{err}");
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn a_reopening_assignment_that_landed_is_found_not_sent_twice() {
+    let env = Env::start().await;
+    let admin = admin(&env).await;
+    let contact = env.contact("reopen@example.com", "Reopen").await;
+    let conversation = env
+        .conversation(&contact, "hello", jiff::Timestamp::now())
+        .await;
+    env.call(
+        "intercom_manage_conversation",
+        json!({"conversation_id": conversation, "message_type": "close", "admin_id": admin}),
+    )
+    .await;
+    fault(
+        &env,
+        json!({"path_prefix": format!("/conversations/{conversation}/parts"), "when": "after", "status": 502}),
+    )
+    .await;
+    let call = env
+        .registry
+        .prepare(
+            "intercom_manage_conversation",
+            json!({"conversation_id": conversation, "message_type": "assignment", "admin_id": admin, "assignee_id": admin}),
+        )
+        .unwrap();
+    let reported = call.run_reported(&env.client).await.unwrap();
+    assert!(
+        reported
+            .recovery
+            .expect("recovered")
+            .note
+            .contains("had landed"),
+        "{}",
+        reported.value
+    );
+    assert_eq!(reported.value["state"], "open");
+    let conv = env
+        .api(Request::get(format!("/conversations/{conversation}")))
+        .await;
+    let kinds: Vec<&str> = conv["conversation_parts"]["conversation_parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["part_type"].as_str())
+        .collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "assign_and_reopen").count(),
+        1,
+        "{kinds:?}"
+    );
+    assert!(!kinds.contains(&"assignment"), "{kinds:?}");
+    env.stop().await;
+}
+
+#[tokio::test]
+async fn a_note_by_another_author_is_not_taken_for_this_one() {
+    let env = Env::start().await;
+    let admins = env.api(Request::get("/admins")).await;
+    let ids: Vec<String> = admins["admins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_owned())
+        .collect();
+    let (first, second) = (&ids[0], &ids[1]);
+    let contact = env.contact("author@example.com", "Author").await;
+    // The same words, by another admin, just before.
+    env.call(
+        "intercom_create_contact_note",
+        json!({"contact_id": contact, "body": "Called back", "admin_id": second}),
+    )
+    .await;
+    fault(
+        &env,
+        json!({"path_prefix": format!("/contacts/{contact}/notes"), "method": "POST", "when": "before", "status": 503}),
+    )
+    .await;
+    let call = env
+        .registry
+        .prepare(
+            "intercom_create_contact_note",
+            json!({"contact_id": contact, "body": "Called back", "admin_id": first}),
+        )
+        .unwrap();
+    let reported = call.run_reported(&env.client).await.unwrap();
+    assert!(
+        reported.recovery.unwrap().note.contains("had not landed"),
+        "the other admin's note was not taken for it"
+    );
+    let notes = notes(&env, &contact).await;
+    let authors: Vec<&Value> = notes.iter().map(|n| &n["author"]["id"]).collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(authors.contains(&&json!(first)) && authors.contains(&&json!(second)));
     env.stop().await;
 }
 

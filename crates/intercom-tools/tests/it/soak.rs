@@ -121,15 +121,30 @@ enum Probe {
     Conversation { contact: String, body: String },
     /// The contact's name is this (an update: 1 when it is, 0 otherwise).
     ContactName { contact: String, name: String },
+    /// Conversations of a contact whose source is an admin's message with this body.
+    Message { contact: String, body: String },
+    /// Parts of these types (an assignment's, whether it reopened or not) in a conversation
+    /// made for the one state change.
+    StatePart {
+        conversation: String,
+        part_types: &'static [&'static str],
+    },
 }
 
 struct Fixture {
     admin: String,
     contacts: Vec<(String, String)>,
+    /// Recipients of admin messages (their own, so each has a short list of conversations).
+    recipients: Vec<String>,
+    /// The contact that starts the conversations the state changes work on.
+    state_contact: String,
     conversations: Vec<String>,
     tickets: Vec<String>,
     ticket_type: String,
 }
+
+/// How many kinds of write the run cycles through (`i % KINDS` picks one).
+const KINDS: usize = 12;
 
 /// Runs `n` writes with `fault_percent` of them faulted, and checks the sandbox afterwards.
 pub async fn run(n: usize, fault_percent: u64, seed: u64) -> Counts {
@@ -171,7 +186,21 @@ pub async fn run(n: usize, fault_percent: u64, seed: u64) -> Counts {
     let mut written: Vec<(Probe, Told)> = Vec::with_capacity(n);
 
     for i in 0..n {
-        let (tool, args, probe, method, path) = write(i, &fixture, &mut rng);
+        // A state change works on a conversation of its own, so its parts count it alone.
+        let own = if i % KINDS == 11 {
+            Some(state_conversation(&checker, &fixture, i).await)
+        } else {
+            None
+        };
+        let (tool, mut args, probe, method, path) = write(i, &fixture, own, &mut rng);
+        if args
+            .as_object_mut()
+            .unwrap()
+            .remove("_closed_first")
+            .is_some()
+        {
+            close(&checker, &fixture, &args["conversation_id"]).await;
+        }
         if rng.below(100) < fault_percent {
             counts.faulted += 1;
             let when = if rng.below(2) == 0 { "before" } else { "after" };
@@ -293,6 +322,27 @@ async fn fixture(client: &Client) -> Fixture {
             .unwrap();
         contacts.push((c["id"].as_str().unwrap().to_owned(), format!("soak-{i}")));
     }
+    let mut recipients = Vec::new();
+    for i in 0..12 {
+        let c = client
+            .json(&Request::post(
+                "/contacts",
+                json!({"role": "user", "email": format!("soak-recipient-{i}@example.com")}),
+            ))
+            .await
+            .unwrap();
+        recipients.push(c["id"].as_str().unwrap().to_owned());
+    }
+    let state_contact = client
+        .json(&Request::post(
+            "/contacts",
+            json!({"role": "user", "email": "soak-states@example.com"}),
+        ))
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let mut conversations = Vec::new();
     for (id, _) in &contacts {
         let m = client
@@ -330,6 +380,8 @@ async fn fixture(client: &Client) -> Fixture {
     Fixture {
         admin,
         contacts,
+        recipients,
+        state_contact,
         conversations,
         tickets,
         ticket_type,
@@ -340,11 +392,72 @@ async fn fixture(client: &Client) -> Fixture {
 fn write(
     i: usize,
     f: &Fixture,
+    own_conversation: Option<String>,
     rng: &mut Rng,
 ) -> (&'static str, Value, Probe, &'static str, String) {
     let pick = |rng: &mut Rng, len: usize| rng.below(len as u64) as usize;
     let marker = format!("soak {i}");
-    match i % 10 {
+    match i % KINDS {
+        10 => {
+            let contact = f.recipients[pick(rng, f.recipients.len())].clone();
+            let mut args = json!({"message_type": "in_app", "body": marker,
+                                  "from": {"type": "admin", "id": f.admin.parse::<i64>().unwrap()},
+                                  "to": {"type": "user", "id": contact}});
+            if rng.below(2) == 0 {
+                args["message_type"] = json!("email");
+                args["subject"] = json!(format!("subject {i}"));
+                args["template"] = json!("plain");
+            }
+            (
+                "intercom_create_message",
+                args,
+                Probe::Message {
+                    contact,
+                    body: marker,
+                },
+                "POST",
+                "/messages".to_owned(),
+            )
+        }
+        11 => {
+            // Each state change works on a conversation of its own (made, and closed when the
+            // change needs a closed one, by prepare_state_change), so its parts count it alone.
+            let conversation = own_conversation.expect("a conversation of its own");
+            let path = format!("/conversations/{conversation}/parts");
+            const ASSIGNED: &[&str] = &["assignment", "assign_and_reopen"];
+            let (action, part_types) = [
+                ("close", &["close"][..]),
+                ("open", &["open"]),
+                ("snoozed", &["snoozed"]),
+                ("assignment", ASSIGNED),
+                ("reopen", ASSIGNED),
+            ][pick(rng, 5)];
+            let mut args = json!({"conversation_id": conversation, "admin_id": f.admin,
+                                  "message_type": action});
+            match action {
+                "snoozed" => args["snoozed_until"] = json!(1_900_000_000 + i),
+                "assignment" | "reopen" => {
+                    args["message_type"] = json!("assignment");
+                    args["assignee_id"] = json!(f.admin);
+                    args["body"] = json!(marker);
+                    if action == "reopen" {
+                        args["_closed_first"] = json!(true);
+                    }
+                }
+                "close" => args["body"] = json!(marker),
+                _ => args["_closed_first"] = json!(true),
+            }
+            (
+                "intercom_manage_conversation",
+                args,
+                Probe::StatePart {
+                    conversation,
+                    part_types,
+                },
+                "POST",
+                path,
+            )
+        }
         0 => {
             let email = format!("soak-{i}@example.com");
             (
@@ -392,7 +505,7 @@ fn write(
         4 | 9 => {
             let conversation = f.conversations[pick(rng, f.conversations.len())].clone();
             let path = format!("/conversations/{conversation}/reply");
-            let kind = if i % 10 == 4 { "comment" } else { "note" };
+            let kind = if i % KINDS == 4 { "comment" } else { "note" };
             (
                 "intercom_reply_to_conversation",
                 json!({"conversation_id": conversation, "type": "admin", "message_type": kind,
@@ -470,6 +583,30 @@ fn write(
             }
         }
     }
+}
+
+/// A new conversation of the state changes' contact.
+async fn state_conversation(client: &Client, f: &Fixture, i: usize) -> String {
+    let m = client
+        .json(&Request::post(
+            "/conversations",
+            json!({"from": {"type": "user", "id": f.state_contact}, "body": format!("state {i}")}),
+        ))
+        .await
+        .unwrap();
+    m["conversation_id"].as_str().unwrap().to_owned()
+}
+
+/// Closes a conversation (unfaulted), for a change that needs a closed one.
+async fn close(client: &Client, f: &Fixture, conversation: &Value) {
+    let conversation = conversation.as_str().unwrap();
+    client
+        .json(&Request::post(
+            format!("/conversations/{conversation}/parts"),
+            json!({"message_type": "close", "type": "admin", "admin_id": f.admin}),
+        ))
+        .await
+        .unwrap();
 }
 
 fn pick_index(rng: &mut Rng, len: usize) -> usize {
@@ -589,6 +726,39 @@ async fn count(client: &Client, probe: &Probe) -> usize {
             let c = get(format!("/contacts/{contact}")).await;
             usize::from(c["name"] == json!(name))
         }
+        Probe::Message { contact, body } => {
+            let found = search(client, "/conversations/search", "contact_ids", contact).await;
+            assert!(
+                found.pointer("/pages/next").is_none_or(Value::is_null),
+                "more than a page of conversations for {contact}"
+            );
+            let conversations = found["conversations"].as_array().unwrap();
+            conversations
+                .iter()
+                .filter(|c| c["source"]["delivered_as"] == "admin_initiated")
+                .filter(|c| {
+                    c["source"]["body"]
+                        .as_str()
+                        .is_some_and(|b| strip(b) == *body)
+                })
+                .count()
+        }
+        Probe::StatePart {
+            conversation,
+            part_types,
+        } => {
+            let c = get(format!("/conversations/{conversation}")).await;
+            c["conversation_parts"]["conversation_parts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| {
+                    p["part_type"]
+                        .as_str()
+                        .is_some_and(|t| part_types.contains(&t))
+                })
+                .count()
+        }
     }
 }
 
@@ -600,7 +770,7 @@ mod tests {
         let counts = super::run(300, 20, 9).await;
         println!("{counts}");
         assert!(counts.faulted > 30, "{counts}");
-        assert_eq!(counts.kinds.len(), 10, "{counts}");
+        assert_eq!(counts.kinds.len(), 12, "{counts}");
         assert_eq!(
             (counts.duplicates, counts.lost, counts.wrong_verdicts),
             (0, 0, 0),
