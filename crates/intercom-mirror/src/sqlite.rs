@@ -1,7 +1,8 @@
 //! The embedded store: one SQLite file (rusqlite, bundled, with FTS5).
 //!
-//! `items` holds every document as Intercom returned it (`doc`, JSON text) beside the columns
-//! questions filter and group on; `item_tags` and `item_contacts` hold the lists; `items_fts`
+//! `items` holds the columns questions filter and group on, one small row per document, and
+//! `docs` (same rowid) the document as Intercom returned it (JSON text): kept apart so that a
+//! search or count walking thousands of matches reads small rows, not transcripts; `item_tags` and `item_contacts` hold the lists; `items_fts`
 //! (FTS5, rowid = `items.rowid`) holds each document's title and plain-text transcript.
 //! `sync_state` keeps each resource's [`Checkpoint`] and `sync_seen` what a listing saw.
 
@@ -32,7 +33,6 @@ CREATE TABLE IF NOT EXISTS items (
     parts_total INTEGER,
     parts_stored INTEGER,
     truncated INTEGER NOT NULL DEFAULT 0,
-    doc TEXT NOT NULL,
     UNIQUE (resource, id)
 );
 CREATE INDEX IF NOT EXISTS items_created ON items (resource, created_at);
@@ -40,6 +40,10 @@ CREATE INDEX IF NOT EXISTS items_updated ON items (resource, updated_at);
 CREATE INDEX IF NOT EXISTS items_state ON items (resource, state, created_at);
 CREATE INDEX IF NOT EXISTS items_team ON items (resource, team_id, created_at);
 CREATE INDEX IF NOT EXISTS items_admin ON items (resource, admin_id, created_at);
+CREATE TABLE IF NOT EXISTS docs (
+    rowid INTEGER PRIMARY KEY,
+    doc TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS item_tags (
     item INTEGER NOT NULL,
     tag_id TEXT NOT NULL,
@@ -121,7 +125,22 @@ impl SqliteStore {
                 conn.pragma_update(None, "cache_size", -32_768)?;
             }
             conn.pragma_update(None, "synchronous", "NORMAL")?;
-            conn.execute_batch(SCHEMA)
+            conn.execute_batch(SCHEMA)?;
+            // A mirror made before documents moved to `docs` keeps them in `items.doc`.
+            let old: bool = conn.query_row(
+                "SELECT count(*) FROM pragma_table_info('items') WHERE name = 'doc'",
+                [],
+                |r| r.get::<_, i64>(0).map(|n| n > 0),
+            )?;
+            if old {
+                conn.execute_batch(
+                    "BEGIN;
+                     INSERT OR REPLACE INTO docs (rowid, doc) SELECT rowid, doc FROM items;
+                     ALTER TABLE items DROP COLUMN doc;
+                     COMMIT;",
+                )?;
+            }
+            Ok(())
         };
         init().map_err(|source| Error::Open {
             path: shown,
@@ -253,7 +272,9 @@ fn upsert(
             .execute(params![resource.as_str(), f.id])?;
     }
     let existing: Option<(i64, String)> = tx
-        .prepare_cached("SELECT rowid, doc FROM items WHERE resource = ? AND id = ?")?
+        .prepare_cached(
+            "SELECT i.rowid, d.doc FROM items i JOIN docs d ON d.rowid = i.rowid WHERE i.resource = ? AND i.id = ?",
+        )?
         .query_row(params![resource.as_str(), f.id], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
@@ -262,18 +283,23 @@ fn upsert(
         Some((_, old)) if old == text => return Ok(false),
         Some((rowid, _)) => {
             tx.prepare_cached(
-                "UPDATE items SET created_at = ?, updated_at = ?, state = ?, team_id = ?, admin_id = ?, title = ?, parts_total = ?, parts_stored = ?, truncated = ?, doc = ? WHERE rowid = ?",
+                "UPDATE items SET created_at = ?, updated_at = ?, state = ?, team_id = ?, admin_id = ?, title = ?, parts_total = ?, parts_stored = ?, truncated = ? WHERE rowid = ?",
             )?
-            .execute(params![f.created_at, f.updated_at, f.state, f.team_id, f.admin_id, f.title, f.parts_total, f.parts_stored, f.truncated, text, rowid])?;
+            .execute(params![f.created_at, f.updated_at, f.state, f.team_id, f.admin_id, f.title, f.parts_total, f.parts_stored, f.truncated, rowid])?;
+            tx.prepare_cached("UPDATE docs SET doc = ? WHERE rowid = ?")?
+                .execute(params![text, rowid])?;
             clear_lists(tx, rowid)?;
             rowid
         }
         None => {
             tx.prepare_cached(
-                "INSERT INTO items (resource, id, created_at, updated_at, state, team_id, admin_id, title, parts_total, parts_stored, truncated, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO items (resource, id, created_at, updated_at, state, team_id, admin_id, title, parts_total, parts_stored, truncated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )?
-            .execute(params![resource.as_str(), f.id, f.created_at, f.updated_at, f.state, f.team_id, f.admin_id, f.title, f.parts_total, f.parts_stored, f.truncated, text])?;
-            tx.last_insert_rowid()
+            .execute(params![resource.as_str(), f.id, f.created_at, f.updated_at, f.state, f.team_id, f.admin_id, f.title, f.parts_total, f.parts_stored, f.truncated])?;
+            let rowid = tx.last_insert_rowid();
+            tx.prepare_cached("INSERT INTO docs (rowid, doc) VALUES (?, ?)")?
+                .execute(params![rowid, text])?;
+            rowid
         }
     };
     tx.prepare_cached("INSERT INTO items_fts (rowid, title, body) VALUES (?, ?, ?)")?
@@ -309,6 +335,8 @@ fn remove(tx: &rusqlite::Transaction<'_>, resource: Resource, id: &str) -> rusql
     if let Some(rowid) = rowid {
         clear_lists(tx, rowid)?;
         tx.prepare_cached("DELETE FROM items WHERE rowid = ?")?
+            .execute([rowid])?;
+        tx.prepare_cached("DELETE FROM docs WHERE rowid = ?")?
             .execute([rowid])?;
     }
     Ok(())
@@ -445,7 +473,9 @@ impl Store for SqliteStore {
     fn get(&self, resource: Resource, id: &str) -> Result<Option<Value>, Error> {
         let text: Option<String> = self
             .conn()
-            .prepare_cached("SELECT doc FROM items WHERE resource = ? AND id = ?")?
+            .prepare_cached(
+                "SELECT d.doc FROM items i JOIN docs d ON d.rowid = i.rowid WHERE i.resource = ? AND i.id = ?",
+            )?
             .query_row(params![resource.as_str(), id], |r| r.get(0))
             .optional()?;
         Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
@@ -635,7 +665,7 @@ impl Store for SqliteStore {
         }
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!(
-            "SELECT i.doc FROM items i WHERE {cond} ORDER BY i.created_at, i.id"
+            "SELECT d.doc FROM items i JOIN docs d ON d.rowid = i.rowid WHERE {cond} ORDER BY i.created_at, i.id"
         ))?;
         let mut rows = stmt
             .query(params_from_iter(args.iter()))

@@ -433,3 +433,53 @@ mod postgres_store {
     use super::*;
     store_tests!(crate::postgres::store);
 }
+
+/// A mirror file made before the documents moved out of `items` (into `docs`) opens, keeps
+/// every document, and answers as before.
+#[test]
+fn a_mirror_with_documents_in_items_is_migrated() {
+    let path = std::env::temp_dir().join(format!(
+        "intercom-mirror-migrate-{}.sqlite",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&path);
+    {
+        let store = intercom_mirror::SqliteStore::open(&path).unwrap();
+        fill(&store);
+    }
+    // Back to the old layout: the document in `items.doc`, no `docs` table.
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "ALTER TABLE items ADD COLUMN doc TEXT NOT NULL DEFAULT '';
+             UPDATE items SET doc = (SELECT doc FROM docs WHERE docs.rowid = items.rowid);
+             DROP TABLE docs;",
+        )
+        .unwrap();
+    }
+    let store = intercom_mirror::SqliteStore::open(&path).unwrap();
+    let mut exported = 0;
+    store
+        .export(Resource::Conversations, &Filter::default(), &mut |doc| {
+            assert!(doc["id"].is_string(), "{doc}");
+            exported += 1;
+            Ok(())
+        })
+        .unwrap();
+    assert!(exported > 0);
+    let total = store.count(&Count::new(Filter::default())).unwrap().total;
+    assert_eq!(exported, total);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let old_column: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM pragma_table_info('items') WHERE name = 'doc'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(old_column, 0, "the documents left items");
+    drop(store);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
