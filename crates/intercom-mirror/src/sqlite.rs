@@ -139,6 +139,9 @@ impl SqliteStore {
                      ALTER TABLE items DROP COLUMN doc;
                      COMMIT;",
                 )?;
+                // The rows shrank in place, one to a page as before: rebuild the file so
+                // that they sit many to a page (once, at the first open after the change).
+                conn.execute_batch("VACUUM")?;
             }
             Ok(())
         };
