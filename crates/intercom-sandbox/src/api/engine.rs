@@ -625,8 +625,20 @@ fn serve_inner(
                         words.iter().all(|w| text.contains(w.as_str()))
                     });
                 }
-                let per_page = query_params.int("per_page", 50, 1, 250)?;
-                let page = query_params.int("page", 1, 1, 1_000_000)?;
+                let mut envelope = table.synthesize(schema);
+                // A list whose answer has no `pages` (data attributes, ticket types) cannot say
+                // that more follow, so it is answered whole, as Intercom does.
+                let paged = envelope.get("pages").is_some_and(Value::is_object);
+                let per_page = if paged {
+                    query_params.int("per_page", 50, 1, 250)?
+                } else {
+                    docs.len().max(1)
+                };
+                let page = if paged {
+                    query_params.int("page", 1, 1, 1_000_000)?
+                } else {
+                    1
+                };
                 let total = docs.len();
                 // A cursor (`starting_after`, the last id of the previous page) or a page number.
                 let start = match query_params.get("starting_after") {
@@ -639,7 +651,6 @@ fn serve_inner(
                 let more = start + per_page < total;
                 let docs: Vec<Value> = docs.into_iter().skip(start).take(per_page).collect();
                 let last_id = docs.last().and_then(id_text);
-                let mut envelope = table.synthesize(schema);
                 // The envelope's `pages` tell the truth: which page this is, how many there
                 // are, and a next cursor only when more follow (clients page until it is null).
                 if let Some(Value::Object(pages)) = envelope.get_mut("pages") {

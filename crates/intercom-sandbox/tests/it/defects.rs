@@ -192,3 +192,41 @@ async fn admins_give_avatar_as_the_object_me_gives() {
         }
     }
 }
+
+/// A list whose answer has no `pages` (data attributes, ticket types) is answered whole: it
+/// cannot tell a client that more follow, so a first page of 50 silently lost the rest.
+#[tokio::test]
+async fn a_list_without_pages_is_answered_whole() {
+    let api = Api::new();
+    for i in 0..60 {
+        api.ok(
+            "POST",
+            "/data_attributes",
+            Some(json!({"name": format!("many_{i}"), "model": "contact", "data_type": "string"})),
+        )
+        .await;
+        api.ok(
+            "POST",
+            "/ticket_types",
+            Some(json!({"name": format!("Many {i}"), "category": "Customer"})),
+        )
+        .await;
+    }
+    let attributes = api.ok("GET", "/data_attributes?model=contact", None).await;
+    let names: Vec<&str> = attributes["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["name"].as_str())
+        .filter(|n| n.starts_with("many_"))
+        .collect();
+    assert_eq!(names.len(), 60, "{attributes}");
+    let types = api.ok("GET", "/ticket_types", None).await;
+    let many = types["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["name"].as_str().is_some_and(|n| n.starts_with("Many ")))
+        .count();
+    assert_eq!(many, 60);
+}

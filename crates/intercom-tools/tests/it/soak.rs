@@ -123,6 +123,10 @@ enum Probe {
     ContactName { contact: String, name: String },
     /// Conversations of a contact whose source is an admin's message with this body.
     Message { contact: String, body: String },
+    /// Contact data attributes with this name.
+    DataAttribute(String),
+    /// Ticket types with this name.
+    TicketType(String),
     /// Parts of these types (an assignment's, whether it reopened or not) in a conversation
     /// made for the one state change.
     StatePart {
@@ -144,7 +148,7 @@ struct Fixture {
 }
 
 /// How many kinds of write the run cycles through (`i % KINDS` picks one).
-const KINDS: usize = 12;
+const KINDS: usize = 14;
 
 /// Runs `n` writes with `fault_percent` of them faulted, and checks the sandbox afterwards.
 pub async fn run(n: usize, fault_percent: u64, seed: u64) -> Counts {
@@ -544,6 +548,26 @@ fn write(
                 path,
             )
         }
+        12 => {
+            let name = format!("soak_attribute_{i}");
+            (
+                "intercom_create_data_attribute",
+                json!({"name": name, "model": "contact", "data_type": "string"}),
+                Probe::DataAttribute(name),
+                "POST",
+                "/data_attributes".to_owned(),
+            )
+        }
+        13 => {
+            let name = format!("Soak type {i}");
+            (
+                "intercom_create_ticket_type",
+                json!({"name": name, "category": "Customer"}),
+                Probe::TicketType(name),
+                "POST",
+                "/ticket_types".to_owned(),
+            )
+        }
         7 => {
             let (_, user_id) = f.contacts[pick(rng, f.contacts.len())].clone();
             let name = format!("soak-event-{i}");
@@ -673,6 +697,18 @@ async fn count(client: &Client, probe: &Probe) -> usize {
             }
         }
         Probe::Tag(name) => matching(get("/tags".into()).await.get("data"), "/name", name),
+        Probe::DataAttribute(name) => matching(
+            client
+                .json(&Request::get("/data_attributes").query("model", "contact"))
+                .await
+                .unwrap()
+                .get("data"),
+            "/name",
+            name,
+        ),
+        Probe::TicketType(name) => {
+            matching(get("/ticket_types".into()).await.get("data"), "/name", name)
+        }
         Probe::ContactNote { contact, body } => {
             let notes = client
                 .json(&Request::get(format!("/contacts/{contact}/notes")).query("per_page", "250"))
@@ -770,7 +806,7 @@ mod tests {
         let counts = super::run(300, 20, 9).await;
         println!("{counts}");
         assert!(counts.faulted > 30, "{counts}");
-        assert_eq!(counts.kinds.len(), 12, "{counts}");
+        assert_eq!(counts.kinds.len(), 14, "{counts}");
         assert_eq!(
             (counts.duplicates, counts.lost, counts.wrong_verdicts),
             (0, 0, 0),
