@@ -13,7 +13,7 @@ use postgres::types::ToSql;
 use postgres::{Client, NoTls, Statement};
 use serde_json::Value;
 
-use crate::store::{Checkpoint, Freshness, ResourceFreshness, Stage, Store, Write};
+use crate::store::{Checkpoint, Freshness, ResourceFreshness, Store, Write};
 use crate::{
     Count, CountGroup, Counts, Error, Facets, Filter, GroupBy, Hit, Hits, Resource, Search, facets,
 };
@@ -1273,22 +1273,13 @@ impl Store for PostgresStore {
                 .get(resource.as_str())
                 .map(|t| read_checkpoint(resource, t))
                 .transpose()?;
-            resources.push(ResourceFreshness {
-                resource: resource.as_str(),
-                items: to_u64(counts.get(resource.as_str()).copied().unwrap_or(0)),
-                synced_at: cp.as_ref().and_then(|c| c.last_complete),
-                in_progress: cp.is_some_and(|c| c.stage != Stage::Done),
-            });
+            resources.push(ResourceFreshness::new(
+                resource,
+                to_u64(counts.get(resource.as_str()).copied().unwrap_or(0)),
+                cp.as_ref(),
+            ));
         }
-        let synced_at = resources
-            .iter()
-            .map(|r| r.synced_at)
-            .collect::<Option<Vec<i64>>>()
-            .and_then(|all| all.into_iter().min());
-        Ok(Freshness {
-            synced_at,
-            resources,
-        })
+        Ok(Freshness::of(resources))
     }
 
     fn size_on_disk(&self) -> Result<u64, Error> {

@@ -14,7 +14,7 @@ use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 use serde_json::Value;
 
-use crate::store::{Checkpoint, Freshness, ResourceFreshness, Stage, Store, Write};
+use crate::store::{Checkpoint, Freshness, ResourceFreshness, Store, Write};
 use crate::{
     Count, CountGroup, Counts, Error, Filter, GroupBy, Hit, Hits, Resource, Search, facets,
 };
@@ -694,22 +694,9 @@ impl Store for SqliteStore {
                 self.conn()
                     .prepare_cached("SELECT count(*) FROM items WHERE resource = ?")?
                     .query_row([resource.as_str()], |r| r.get::<_, i64>(0))? as u64;
-            resources.push(ResourceFreshness {
-                resource: resource.as_str(),
-                items,
-                synced_at: cp.as_ref().and_then(|c| c.last_complete),
-                in_progress: cp.is_some_and(|c| c.stage != Stage::Done),
-            });
+            resources.push(ResourceFreshness::new(resource, items, cp.as_ref()));
         }
-        let synced_at = resources
-            .iter()
-            .map(|r| r.synced_at)
-            .collect::<Option<Vec<i64>>>()
-            .and_then(|all| all.into_iter().min());
-        Ok(Freshness {
-            synced_at,
-            resources,
-        })
+        Ok(Freshness::of(resources))
     }
 
     fn size_on_disk(&self) -> Result<u64, Error> {

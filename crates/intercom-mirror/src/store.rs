@@ -76,7 +76,32 @@ pub struct Freshness {
     pub resources: Vec<ResourceFreshness>,
 }
 
+impl ResourceFreshness {
+    /// A resource holding `items`, with its checkpoint (`None` before its first sync).
+    pub fn new(resource: Resource, items: u64, checkpoint: Option<&Checkpoint>) -> Self {
+        ResourceFreshness {
+            resource: resource.as_str(),
+            items,
+            synced_at: checkpoint.and_then(|c| c.last_complete),
+            in_progress: checkpoint.is_some_and(|c| c.stage != Stage::Done),
+        }
+    }
+}
+
 impl Freshness {
+    /// The freshness of the mirror whose resources are these: as fresh as the least fresh.
+    pub fn of(resources: Vec<ResourceFreshness>) -> Self {
+        let synced_at = resources
+            .iter()
+            .map(|r| r.synced_at)
+            .collect::<Option<Vec<i64>>>()
+            .and_then(|all| all.into_iter().min());
+        Freshness {
+            synced_at,
+            resources,
+        }
+    }
+
     /// One line for people and agents: `synced 2026-12-01T10:00:00Z (12 min ago)`.
     pub fn describe(&self, now: i64) -> String {
         let Some(at) = self.synced_at else {
