@@ -362,7 +362,9 @@ impl Shapes {
             "integer" => value.is_i64() || value.is_u64(),
             "number" => value.is_number(),
             "boolean" => value.is_boolean(),
-            "string" => value.is_string(),
+            "string" => value
+                .as_str()
+                .is_some_and(|text| fits_format(text, &schema)),
             "array" => value.as_array().is_some_and(|items| {
                 let item_schema = schema.get("items").cloned().unwrap_or(Value::Null);
                 items
@@ -513,6 +515,15 @@ fn rename_enum(value: &Value, allowed: &[Value]) -> Option<Value> {
             None
         }
     })
+}
+
+/// Whether `text` is of the schema's `format`, for the formats the sandbox checks: `date`
+/// (`2026-12-25`). Other formats are taken as they come.
+pub(crate) fn fits_format(text: &str, schema: &Value) -> bool {
+    match schema.get("format").and_then(Value::as_str) {
+        Some("date") => text.parse::<jiff::civil::Date>().is_ok() && text.len() == 10,
+        _ => true,
+    }
 }
 
 fn schema_type(schema: &Value) -> &str {

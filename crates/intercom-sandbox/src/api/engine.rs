@@ -400,6 +400,15 @@ fn check_request(table: &Shapes, op: &Operation, body: &Body, params: &Params) -
                 continue;
             };
             if !table.fits(value, &prop) {
+                if let Some(text) = value.as_str()
+                    && prop.get("format").and_then(Value::as_str) == Some("date")
+                    && !crate::openapi::fits_format(text, &prop)
+                {
+                    return Err(ApiError::invalid(
+                        &name,
+                        format!("{name} must be a date as YYYY-MM-DD, not {text:?}"),
+                    ));
+                }
                 let kind = table.kind(&prop);
                 let wanted = if kind.is_empty() {
                     "another shape".to_owned()

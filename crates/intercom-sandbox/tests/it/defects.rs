@@ -230,3 +230,28 @@ async fn a_list_without_pages_is_answered_whole() {
         .count();
     assert_eq!(many, 60);
 }
+
+/// A `format: date` field takes a date (found by schemathesis: `exception_date: "=¶"` was
+/// stored, and every later answer carrying it broke the schema).
+#[tokio::test]
+async fn a_date_field_takes_only_a_date() {
+    let api = Api::new();
+    let path = "/office_hours_schedules/123/office_hours_exceptions";
+    let post = |body: Value| {
+        let request = Api::request("POST", path, Some(&body))
+            .header("intercom-version", "2.16")
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap();
+        api.send(request)
+    };
+    let bad =
+        post(json!({"exception_date": "=¶", "exception_type": "closed", "name": "Odd day"})).await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
+    assert!(bad.text.contains("exception_date"), "{}", bad.text);
+    assert!(bad.text.contains("YYYY-MM-DD"), "{}", bad.text);
+    let good = post(
+        json!({"exception_date": "2026-12-25", "exception_type": "closed", "name": "Christmas"}),
+    )
+    .await;
+    assert!(good.status < 300, "{}", good.text);
+}
