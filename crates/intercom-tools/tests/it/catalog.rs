@@ -168,6 +168,7 @@ fn sample(name: &str, schema: &Value, ids: &BTreeMap<&str, String>) -> Value {
             None if name.ends_with("url") || name.ends_with("_urls") => {
                 json!("https://example.com/page")
             }
+            None if schema["format"] == "date" || name.ends_with("_date") => json!("2026-12-25"),
             None => json!("text"),
         },
     }
